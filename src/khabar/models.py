@@ -229,6 +229,8 @@ class Mention:
     modality: Modality = "asserted"
     quote: str | None = None
     quote_span: Span | None = None
+    #: for statements: where it was made ("a press conference", "the peace talks in Turkey")
+    venue: str | None = None
     #: for statements: the mention id (same article) the statement is about
     about_mention: str | None = None
     #: for statements: the event id the statement is about (set by resolve)
@@ -236,6 +238,19 @@ class Mention:
     confidence: float = 0.5
     #: the event this mention was merged into (set by resolve)
     event: str | None = None
+
+
+@dataclass
+class RoleClaim:
+    """A title the text gives a person ("Former U.S. President Donald Trump"), checked by resolve
+    against the dated roles in the knowledge base."""
+
+    article: str
+    actor: str
+    title: str
+    former: bool
+    span: Span
+    text: str = ""
 
 
 # ---- knowledge ---------------------------------------------------------------------------------
@@ -374,6 +389,7 @@ class Extraction:
     mentions: list[Mention] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    role_claims: list[RoleClaim] = field(default_factory=list)
 
 
 @dataclass
