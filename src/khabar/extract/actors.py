@@ -1,0 +1,636 @@
+"""extract.actors: a parsed article (spaCy Doc) -> every actor it names, linked to the knowledge base.
+
+Part of `extract`, right after `annotate`: `extract` hands the refs to the argument finder (who did
+what to whom) and the role claims to `resolve` (a sitting president called "former"). Known actors
+are found by their aliases (one PhraseMatcher per knowledge base, longest match wins); a country or
+organisation with a generic noun becomes that country's own actor ("Pakistani police",
+"Afghanistan's defense ministry"); a title before a name links to the person ("the Pakistan Army's
+spokesperson, Lieutenant General Ahmed Sharif Chaudhry"); names the knowledge base lacks become new
+actors from the NER model (ORG, PERSON, NORP); a surname alone links to the person named in full.
+Cue words live in knowledge/lexicons/actors.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from khabar.knowledge import Knowledge, norm
+from khabar.models import Actor, ActorRef, RoleClaim
+
+__all__ = ["ActorFinds", "find_actors", "role_claims"]
+
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_BLOCKED = "-"
+_ENTITY_LABELS = frozenset({"ORG", "PERSON", "NORP"})
+_STATE_SIDE = frozenset({"state", "government", "military", "police"})
+_ARMED = frozenset({"rebel", "militia", "military"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+@dataclass
+class ActorFinds:
+    """What `find_actors` found in one doc.
+
+    refs (list[ActorRef]): every actor mention, in text order, spans never overlapping; `actor` is
+        a knowledge-base id or the id of one of `new_actors`.
+    new_actors (list[Actor]): actors made for names the knowledge base lacks (ids "x-...").
+    """
+
+    refs: list[ActorRef] = field(default_factory=list)
+    new_actors: list[Actor] = field(default_factory=list)
+
+
+@dataclass(frozen=True, order=True)
+class _Hit:
+    """An actor mention as token offsets [start, end)."""
+
+    start: int
+    end: int
+    actor: str
+
+
+@dataclass
+class _Tools:
+    """The matchers and cue words for one knowledge base and vocabulary, built once."""
+
+    lower: PhraseMatcher
+    exact: PhraseMatcher
+    titles: dict[tuple[str, ...], str]
+    title_words: frozenset[str]
+    former: frozenset[str]
+    historical: frozenset[str]
+    honorifics: frozenset[str]
+    common_surnames: frozenset[str]
+    kinds: list[tuple[str, list[tuple[str, ...]]]]
+    not_actor_words: frozenset[str]
+    not_actor_names: frozenset[str]
+    surnames: dict[str, list[str]]
+
+
+def find_actors(doc: Doc, *, kb: Knowledge, on: date | None = None) -> ActorFinds:
+    """Every actor a doc names.
+
+    doc (Doc): the parsed article (`annotate`).
+    kb (Knowledge): the knowledge base (`load_knowledge()`).
+    on (date | None): the article's date, to tell who held a title then ("Pakistan's prime
+        minister"); None leaves such titles unlinked.
+    RETURNS (ActorFinds): refs with character spans into `doc.text`, and the new actors they name.
+    """
+    tools = _tools(kb, doc.vocab)
+    new: dict[str, Actor] = {}
+    hits = _composed(doc, _alias_hits(doc, tools), kb=kb, tools=tools, on=on, new=new)
+    hits = sorted(hits + _titled_surnames(doc, hits, kb=kb, tools=tools, on=on))
+    hits, pending = _entity_hits(doc, hits, kb=kb, tools=tools, new=new)
+    hits = sorted(hits + _surname_hits(doc, hits, pending, kb=kb, tools=tools, new=new))
+    hits = sorted(hits + _leftover_names(pending, hits, kb=kb, tools=tools, new=new))
+    refs = [ActorRef(text=doc[h.start : h.end].text, actor=h.actor, span=_chars(doc, h)) for h in hits]
+    used = {h.actor for h in hits}
+    return ActorFinds(refs=refs, new_actors=[a for a in new.values() if a.id in used])
+
+
+def role_claims(
+    doc: Doc, refs: Sequence[ActorRef], *, kb: Knowledge, on: date | None = None, article: str = ""
+) -> list[RoleClaim]:
+    """The titles a doc gives the people it names ("Former U.S. President Donald Trump",
+    "Imran Khan, Pakistan's former prime minister"), for resolve to check against dated roles.
+
+    doc (Doc): the parsed article.
+    refs (Sequence[ActorRef]): its actor refs (`find_actors`).
+    kb (Knowledge): the knowledge base; only its people with a title it knows are claimed about.
+    on (date | None): the article's date; a title in a sentence dated earlier is the title then,
+        not a claim about now ("in 2022 the U.S. killed al-Qaeda leader Ayman al-Zawahiri").
+    article (str): the article id to put in the claims.
+    RETURNS (list[RoleClaim]): one claim per titled mention, with the canonical title.
+    """
+    tools = _tools(kb, doc.vocab)
+    covered = {t.i for r in refs if r.span for t in _span(doc, r.span)}
+    claims: dict[tuple[str, int], RoleClaim] = {}
+    for ref in refs:
+        actor = kb.actor(ref.actor) if ref.actor else None
+        span = _span(doc, ref.span) if ref.span else None
+        if actor is None or actor.kind != "person" or span is None or _ends_with_title(span, tools):
+            continue
+        found = _claim_before(doc, span, tools, covered) or _claim_after(doc, span, tools, covered)
+        if found is None or (not found[2] and _dated_earlier(span.sent, on)):
+            continue
+        (start, end), title, former = found
+        claims[actor.id, start] = RoleClaim(
+            article=article,
+            actor=actor.id,
+            title=title,
+            former=former,
+            span=(start, end),
+            text=doc.text[start:end],
+        )
+    return list(claims.values())
+
+
+# ---- known names -----------------------------------------------------------------------------------
+
+
+def _alias_hits(doc: Doc, tools: _Tools) -> list[_Hit]:
+    spans = [Span(doc, s, e, label=key) for m in (tools.lower, tools.exact) for key, s, e in m(doc)]
+    return sorted(_Hit(s.start, s.end, s.label_) for s in filter_spans(spans) if s.label_ != _BLOCKED)
+
+
+def _composed(
+    doc: Doc, hits: list[_Hit], *, kb: Knowledge, tools: _Tools, on: date | None, new: dict[str, Actor]
+) -> list[_Hit]:
+    """Hits joined into the most specific actor: owner + generic, then owner + title + person;
+    generic nouns left alone only when they name someone (`_generic_noun`)."""
+    paired: list[_Hit] = []
+    for hit in hits:
+        joined = _pair(doc, paired[-1], hit, kb=kb, new=new) if paired else None
+        if joined:
+            paired[-1] = joined
+        else:
+            paired.append(hit)
+    titled = [
+        _titled(doc, hit, paired[i + 1 :], kb=kb, tools=tools, on=on, new=new) or hit
+        for i, hit in enumerate(paired)
+    ]
+    return [h for h in titled if not kb.is_generic(h.actor) or _generic_noun(doc[h.start : h.end])]
+
+
+def _generic_noun(span: Span) -> bool:
+    """A generic actor noun standing alone: a noun ("police", not "to police") outside headings
+    ("Official Statement and Regional Implications")."""
+    return span[-1].pos_ in ("NOUN", "PROPN") and not _is_headline(span.sent)
+
+
+def _pair(doc: Doc, first: _Hit, second: _Hit, *, kb: Knowledge, new: dict[str, Actor]) -> _Hit | None:
+    """ "Pakistani police", "Afghanistan's defence ministry", "TTP militants", "police of Pakistan"."""
+    gap = [t.text.lower() for t in doc[first.end : second.start]]
+    first_generic, second_generic = kb.is_generic(first.actor), kb.is_generic(second.actor)
+    if second_generic and not first_generic and (not gap or (len(gap) == 1 and gap[0] in _POSSESSIVE)):
+        target = _specialise(first.actor, second.actor, kb=kb, new=new)
+    elif first_generic and not second_generic and gap == ["of"]:
+        target = _specialise(second.actor, first.actor, kb=kb, new=new)
+    else:
+        return None
+    return _Hit(first.start, second.end, target) if target else None
+
+
+def _specialise(owner_id: str, generic_id: str, *, kb: Knowledge, new: dict[str, Actor]) -> str | None:
+    """The actor a generic noun names when owned: an armed group's fighters are the group, a
+    country's police its police force (made up when the knowledge base has none)."""
+    owner, generic = kb.actor(owner_id), kb.actors[generic_id]
+    if owner is None:
+        return None
+    if owner.kind in ("rebel", "militia"):
+        return owner.id if generic.kind in _ARMED else None
+    if owner.kind == "international":
+        return owner.id if generic.kind in ("government", "military") else None
+    if owner.kind not in _STATE_SIDE or owner.country is None:
+        return None
+    if owner.kind != "state" and owner.kind == generic.kind:
+        return owner.id
+    found = kb.instance(owner.country, generic_id)
+    return found.id if found else _new_instance(owner.country, generic, kb=kb, new=new).id
+
+
+def _new_instance(country: str, generic: Actor, *, kb: Knowledge, new: dict[str, Actor]) -> Actor:
+    state = kb.state(country)
+    prefix, of = (state.id.lower(), state.name) if state else (country.lower(), country)
+    actor = Actor(
+        id=f"x-{prefix}-{generic.id}",
+        name=f"{generic.name} of {of}",
+        kind=generic.kind,
+        country=country,
+        acled_inter=generic.acled_inter,
+        parent=state.id if state else None,
+    )
+    return new.setdefault(actor.id, actor)
+
+
+def _titled(
+    doc: Doc,
+    hit: _Hit,
+    after: Sequence[_Hit],
+    *,
+    kb: Knowledge,
+    tools: _Tools,
+    on: date | None,
+    new: dict[str, Actor],
+) -> _Hit | None:
+    """Owner + title, linked to its holder: the person named right after ("the Pakistan Army's
+    spokesperson, Lt Gen X") or, given the date, whoever held it then ("Pakistan's prime minister")."""
+    owner = kb.actor(hit.actor) or new[hit.actor]
+    if owner.kind == "person" or kb.is_generic(owner.id):
+        return None
+    start = hit.end + (hit.end < len(doc) and doc[hit.end].text in _POSSESSIVE)
+    title_end, title = _title_from(doc, start, tools)
+    if title is None:
+        return None
+    name_start = _skip_honorifics(doc, title_end, tools)
+    name_start = _skip_honorifics(doc, _title_from(doc, name_start, tools)[0], tools)
+    holder = next((h.actor for h in after[:1] if h.start == name_start and _is_person(h.actor, kb)), None)
+    if holder is None and on is not None:
+        found = kb.holder_of(title, owner.id, on)
+        holder = found.id if found else None
+    return _Hit(hit.start, title_end, holder) if holder else None
+
+
+def _titled_surnames(
+    doc: Doc, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Tools, on: date | None
+) -> list[_Hit]:
+    """A title and a known person's surname: "Field Marshal Munir", "President Xi"."""
+    covered = {i for h in hits for i in range(h.start, h.end)}
+    found: list[_Hit] = []
+    for token in doc:
+        title_end, title = _title_from(doc, token.i, tools)
+        if title is None or token.i in covered:
+            continue
+        name = _skip_honorifics(doc, title_end, tools)
+        if name >= len(doc) or name in covered or not _is_name(doc[name]):
+            continue
+        end = name + 1
+        while end < len(doc) and end not in covered and _is_name(doc[end]) and end - name < 3:
+            end += 1
+        holders = [p for p in tools.surnames.get(norm(doc[end - 1].text), []) if _has_title(kb, p, title, on)]
+        if len(holders) == 1:
+            found.append(_Hit(name, end, holders[0]))
+            covered.update(range(name, end))
+    return found
+
+
+# ---- names the knowledge base lacks -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A named entity the aliases did not cover, and the country hits it swallows, if any."""
+
+    span: Span
+    label: str
+    country: str | None = None
+    replaces: tuple[_Hit, ...] = ()
+
+
+def _entity_hits(
+    doc: Doc, hits: list[_Hit], *, kb: Knowledge, tools: _Tools, new: dict[str, Actor]
+) -> tuple[list[_Hit], list[_Name]]:
+    """Hits for the NER model's ORG, PERSON and NORP entities the aliases missed; unknown one-word
+    names are returned apart, to be tried as surnames first."""
+    kept, pending = list(hits), []
+    for ent in doc.ents:
+        name = _unknown_name(ent, kept, kb=kb, tools=tools)
+        if name is None:
+            continue
+        known = kb.lookup_actor(name.span.text) or (
+            _plural_demonym(name.span, kb) if name.label == "NORP" else None
+        )
+        if known is None and len(name.span) == 1:
+            pending.append(name)
+            continue
+        actor = known or _new_actor(name, kb=kb, tools=tools, new=new)
+        if actor is not None:
+            kept = [h for h in kept if h not in name.replaces] + [
+                _Hit(name.span.start, name.span.end, actor.id)
+            ]
+    return sorted(kept), pending
+
+
+def _unknown_name(ent: Span, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Tools) -> _Name | None:
+    span = _trimmed(ent)
+    if (
+        ent.label_ not in _ENTITY_LABELS
+        or span is None
+        or _is_fragment(span, tools)
+        or _is_headline(ent.sent)
+    ):
+        return None
+    if any(t.lower_ in tools.not_actor_words for t in span) or norm(span.text) in tools.not_actor_names:
+        return None
+    inside = tuple(h for h in hits if h.start < span.end and span.start < h.end)
+    if not inside:
+        return _Name(span, ent.label_)
+    # An organisation whose name holds a country or a generic noun ("Egyptian Red Crescent",
+    # "Police Training Center") is itself an actor; one holding other actors is not new.
+    owners = [kb.actor(h.actor) for h in inside]
+    if ent.label_ != "ORG" or any(
+        a is None or (a.kind != "state" and not kb.is_generic(a.id)) for a in owners
+    ):
+        return None
+    if (
+        inside[0].start < span.start
+        or inside[-1].end > span.end
+        or len(span) <= inside[-1].end - inside[0].start
+    ):
+        return None
+    if any(t.pos_ == "CCONJ" or t.text == "," for t in span):
+        return None
+    country = next((a.country for a in owners if a and a.kind == "state"), None)
+    return _Name(span, ent.label_, country, inside)
+
+
+def _leftover_names(
+    pending: Sequence[_Name], hits: Sequence[_Hit], *, kb: Knowledge, tools: _Tools, new: dict[str, Actor]
+) -> list[_Hit]:
+    """One-word organisations and groups no surname claimed; one-word unknown persons are too often
+    a place or a heading the model misread to become actors."""
+    covered = {i for h in hits for i in range(h.start, h.end)}
+    found = []
+    for name in pending:
+        if name.label != "PERSON" and name.span.start not in covered:
+            actor = _new_actor(name, kb=kb, tools=tools, new=new)
+            found += [_Hit(name.span.start, name.span.end, actor.id)] if actor else []
+    return found
+
+
+def _plural_demonym(span: Span, kb: Knowledge) -> Actor | None:
+    """ "Afghans", "Pakistanis": the people of a country, named by the country."""
+    text = span.text
+    actor = kb.lookup_actor(text[:-1]) if text.endswith("s") else None
+    return actor if actor is not None and actor.kind == "state" else None
+
+
+def _new_actor(name: _Name, *, kb: Knowledge, tools: _Tools, new: dict[str, Actor]) -> Actor | None:
+    span, label = name.span, name.label
+    slug = norm(span.text).replace(" ", "-")
+    if not slug or not any(c.isupper() for c in span.text):
+        return None
+    words = [t.lower_ for t in span]
+    # The model takes some organisations for people ("the Tigray People's Liberation Front").
+    kind = "other" if label == "NORP" else _kind(words, tools)
+    kind = "person" if label == "PERSON" and kind == "other" else kind
+    actor = Actor(id=f"x-{slug}", name=span.text, kind=kind, country=name.country or _named_country(span, kb))
+    return new.setdefault(actor.id, actor)
+
+
+def _kind(words: list[str], tools: _Tools) -> str:
+    for kind, phrases in tools.kinds:
+        if any(_contains(words, phrase) for phrase in phrases):
+            return kind
+    return "other"
+
+
+def _named_country(span: Span, kb: Knowledge) -> str | None:
+    """A country named inside a name ("South Sudanese Army" -> SS), longest words first."""
+    for size in (3, 2, 1):
+        for i in range(len(span) - size + 1):
+            actor = kb.lookup_actor(span[i : i + size].text)
+            if actor is not None and actor.kind == "state":
+                return actor.country
+    return None
+
+
+def _surname_hits(
+    doc: Doc,
+    hits: Sequence[_Hit],
+    pending: Sequence[_Name],
+    *,
+    kb: Knowledge,
+    tools: _Tools,
+    new: dict[str, Actor],
+) -> list[_Hit]:
+    """A surname standing alone ("said Kugelman") links to the person named in full in the doc."""
+    people: dict[str, set[str]] = {}
+    for hit in hits:
+        actor = kb.actor(hit.actor) or new.get(hit.actor)
+        words = norm(actor.name).split() if actor and actor.kind == "person" else []
+        if len(words) >= 2 and words[-1] not in tools.common_surnames:
+            people.setdefault(words[-1], set()).add(hit.actor)
+    known = {name: ids.pop() for name, ids in people.items() if len(ids) == 1}
+    covered = {i for h in hits for i in range(h.start, h.end)}
+    candidates = [n.span[0] for n in pending] + [
+        t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in _PLACE_LABELS
+    ]
+    found = {
+        t.i: _Hit(t.i, t.i + 1, known[norm(t.text)])
+        for t in candidates
+        if t.i not in covered and norm(t.text) in known and _stands_alone(t)
+    }
+    return list(found.values())
+
+
+# ---- role claims --------------------------------------------------------------------------------------
+
+
+def _claim_before(
+    doc: Doc, person: Span, tools: _Tools, covered: set[int]
+) -> tuple[tuple[int, int], str, bool] | None:
+    """[former] [owner] title [,] [rank] NAME."""
+    end = person.start
+    while end > person.sent.start and _skippable(doc, end - 1, tools):
+        end -= 1
+    for size in range(min(6, end - person.sent.start), 0, -1):
+        title = tools.titles.get(tuple(t.lower_ for t in doc[end - size : end]))
+        if title:
+            start, former, historical = _walk(doc, end - size, -1, tools, covered, limit=person.sent.start)
+            return None if historical else ((doc[start].idx, person.end_char), title, former)
+    return None
+
+
+def _claim_after(
+    doc: Doc, person: Span, tools: _Tools, covered: set[int]
+) -> tuple[tuple[int, int], str, bool] | None:
+    """NAME, [the] [former] [owner's] title."""
+    i = person.end
+    if i + 1 >= person.sent.end or doc[i].text != ",":
+        return None
+    i += 1 + (doc[i + 1].lower_ in ("the", "a", "an"))
+    stop, former, historical = _walk(
+        doc, i, 1, tools, covered - set(range(person.start, person.end)), limit=person.sent.end
+    )
+    title_end, title = _title_from(doc, stop, tools)
+    if title is None or historical:
+        return None
+    return (person.start_char, doc[title_end - 1].idx + len(doc[title_end - 1])), title, former
+
+
+def _walk(
+    doc: Doc, i: int, step: int, tools: _Tools, covered: set[int], *, limit: int
+) -> tuple[int, bool, bool]:
+    """Walk from a title over the words that may qualify it (owner names, possessives, "former");
+    returns where the walk stopped and whether "former" / "then" was seen."""
+    former = historical = False
+    at = i
+    for _ in range(8):
+        j = at + step if step < 0 else at
+        if (step < 0 and j < limit) or (step > 0 and j >= limit):
+            break
+        word = doc[j].lower_
+        if step > 0 and _title_from(doc, j, tools)[1]:
+            break
+        if not (
+            word in tools.former
+            or word in tools.historical
+            or j in covered
+            or word in _POSSESSIVE
+            or word == "-"
+        ):
+            break
+        former |= word in tools.former
+        historical |= word in tools.historical
+        at = j if step < 0 else j + 1
+    return at, former, historical
+
+
+def _dated_earlier(sent: Span, on: date | None) -> bool:
+    """Whether a sentence is dated to an earlier year than the article (any year, undated)."""
+    years = [int(y) for ent in sent.ents if ent.label_ == "DATE" for y in _YEAR.findall(ent.text)]
+    return bool(years) and (on is None or min(years) < on.year)
+
+
+# ---- small helpers ------------------------------------------------------------------------------------
+
+
+def _title_from(doc: Doc, i: int, tools: _Tools) -> tuple[int, str | None]:
+    for size in range(min(6, len(doc) - i), 0, -1):
+        title = tools.titles.get(tuple(t.lower_ for t in doc[i : i + size]))
+        if title:
+            return i + size, title
+    return i, None
+
+
+def _ends_with_title(span: Span, tools: _Tools) -> bool:
+    """A ref that is a title ("the TTP emir"), not a name."""
+    words = [t.lower_ for t in span]
+    return any(tuple(words[-size:]) in tools.titles for size in range(1, min(6, len(words)) + 1))
+
+
+def _skip_honorifics(doc: Doc, i: int, tools: _Tools) -> int:
+    while i < len(doc) and _skippable(doc, i, tools):
+        i += 1
+    return i
+
+
+def _skippable(doc: Doc, i: int, tools: _Tools) -> bool:
+    """A comma or a rank between a title and a name ("spokesperson, Lt. Gen. X")."""
+    token = doc[i]
+    return (
+        token.text == ","
+        or _honorific(token, tools)
+        or (token.text == "." and i > 0 and _honorific(doc[i - 1], tools))
+    )
+
+
+def _honorific(token: spacy.tokens.Token, tools: _Tools) -> bool:
+    return token.lower_.rstrip(".") in tools.honorifics and token.text[:1].isupper()
+
+
+def _is_name(token: spacy.tokens.Token) -> bool:
+    return token.pos_ == "PROPN" and token.text[:1].isupper()
+
+
+def _stands_alone(token: spacy.tokens.Token) -> bool:
+    """Not part of a longer name ("Khan" in "Dera Ismail Khan")."""
+    doc = token.doc
+    before = doc[token.i - 1] if token.i > token.sent.start else None
+    after = doc[token.i + 1] if token.i + 1 < token.sent.end else None
+    return token.text[:1].isupper() and not any(t is not None and _is_name(t) for t in (before, after))
+
+
+def _is_person(actor_id: str, kb: Knowledge) -> bool:
+    actor = kb.actor(actor_id)
+    return actor is not None and actor.kind == "person"
+
+
+def _has_title(kb: Knowledge, person_id: str, title: str, on: date | None) -> bool:
+    roles = kb.roles_on(person_id, on) if on else kb.actors[person_id].roles
+    return any(norm(r.title) == norm(title) for r in roles)
+
+
+def _trimmed(ent: Span) -> Span | None:
+    """An entity without a leading article or a trailing possessive."""
+    start, end = ent.start, ent.end
+    while start < end and ent.doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start and (ent.doc[end - 1].text in _POSSESSIVE or ent.doc[end - 1].is_punct):
+        end -= 1
+    return ent.doc[start:end] if end > start else None
+
+
+def _is_fragment(span: Span, tools: _Tools) -> bool:
+    """Part of a longer capitalised name the model cut ("Ismail Khan" of "Dera Ismail Khan"); a
+    sentence's first word is capitalised anyway ("Analyst Fatima Rehmani said")."""
+    doc = span.doc
+    neighbours = [doc[span.start - 1]] if span.start - 1 > span.sent.start else []
+    neighbours += [doc[span.end]] if span.end < span.sent.end else []
+    return any(
+        _is_name(t) and t.lower_ not in tools.title_words and not _honorific(t, tools) for t in neighbours
+    )
+
+
+def _is_headline(sent: Span) -> bool:
+    """A heading ("Diplomatic Dilemmas and Regional Realignments"): its capitals name nothing."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    last = next((t.text for t in reversed(sent) if not t.is_space), "")
+    capitalised = sum(t.text[:1].isupper() for t in words)
+    return bool(words) and last not in (".", "!", "?", "”", '"', "’", "'") and capitalised >= 0.7 * len(words)
+
+
+def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    return any(tuple(words[i : i + len(phrase)]) == phrase for i in range(len(words) - len(phrase) + 1))
+
+
+def _span(doc: Doc, chars: tuple[int, int]) -> Span | None:
+    return doc.char_span(chars[0], chars[1], alignment_mode="expand")
+
+
+def _chars(doc: Doc, hit: _Hit) -> tuple[int, int]:
+    return doc[hit.start].idx, doc[hit.end - 1].idx + len(doc[hit.end - 1])
+
+
+# ---- building the tools once per knowledge base -----------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> spacy.tokenizer.Tokenizer:
+    # Same rules as the pipeline's tokenizer, without loading the model.
+    return spacy.blank("en").tokenizer
+
+
+def _pattern(vocab: Vocab, text: str) -> Doc:
+    words = _tokenizer()(text)
+    return Doc(vocab, words=[t.text for t in words], spaces=[bool(t.whitespace_) for t in words])
+
+
+def _phrases(items: Iterable[str]) -> list[tuple[str, ...]]:
+    return [tuple(t.lower_ for t in _tokenizer()(str(item))) for item in items]
+
+
+@lru_cache(maxsize=4)
+def _tools(kb: Knowledge, vocab: Vocab) -> _Tools:
+    lex = kb.lexicon("actors")
+    lower, exact = PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="ORTH")
+    groups: dict[tuple[bool, str], list[Doc]] = {}
+    for form in kb.alias_forms():
+        groups.setdefault((form.exact, form.actor), []).append(_pattern(vocab, form.text))
+    groups[False, _BLOCKED] = [_pattern(vocab, p) for p in lex.get("not_actors", [])]
+    for (is_exact, key), patterns in groups.items():
+        (exact if is_exact else lower).add(key, patterns)
+    titles = {
+        p: str(c) for c, variants in (lex.get("titles") or {}).items() for p in _phrases([c, *variants])
+    }
+    surnames: dict[str, list[str]] = {}
+    for actor in kb.actors.values():
+        if actor.kind == "person":
+            for name in {norm(n).split()[-1] for n in [actor.name, *actor.aliases] if norm(n)}:
+                surnames.setdefault(name, []).append(actor.id)
+    return _Tools(
+        lower=lower,
+        exact=exact,
+        titles=titles,
+        title_words=frozenset(w for p in titles for w in p),
+        former=frozenset(lex.get("former", [])),
+        historical=frozenset(lex.get("historical", [])),
+        honorifics=frozenset(lex.get("honorifics", [])),
+        common_surnames=frozenset(lex.get("common_surnames", [])),
+        kinds=[(str(r["kind"]), _phrases(r["words"])) for r in lex.get("new_actor_kinds", [])],
+        not_actor_words=frozenset(lex.get("not_actor_words", [])),
+        not_actor_names=frozenset(norm(p) for p in lex.get("not_actors", [])),
+        surnames=surnames,
+    )

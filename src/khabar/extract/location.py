@@ -1,0 +1,305 @@
+"""extract.location: an event trigger -> where it happened, and where a statement was made.
+
+Part of the `extract` stage: `extract` builds one `Locator` per article from the place matches of
+`extract.places` and the actor refs of `extract.actors`, and asks it about each trigger of
+`extract.events`:
+- the place is the most precise one in the trigger's own phrase: its prepositions ("airstrikes
+  in Kabul", "strikes against Afghanistan"), those of its light verb ("conducted airstrikes in
+  Kabul") or of the verb it is the subject of ("clashes erupted in ..."), where its target is
+  ("attacked a mosque in Peshawar"), a compound ("the Orakzai attack"); else the noun a "where"
+  clause hangs from ("in Kabul and Kandahar, where hundreds were killed");
+- a place that modifies another noun ("U.S. forces", "Islamabad's right") or names an actor in
+  the agent's seat ("Pakistan launched") is no location, nor is a dateline;
+- acts of speech are placed only by their own phrase, or (demands, threats) by what they speak of
+  ("demanded the return of Bagram Airbase"); their venue is the meeting or briefing they were made
+  at ("during a recent press conference").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from khabar.annotate import dateline_dash
+from khabar.extract.events import SPEECH_ACTS, Trigger, ancestors, clause_of, light_verb
+from khabar.extract.lexicon import EventLexicon
+from khabar.extract.places import PlaceMatch
+from khabar.models import ActorRef
+
+__all__ = ["Locator", "bare_name", "conj_heads_children", "covers", "noun_phrase", "objects_of", "overlaps"]
+
+VERBS = frozenset({"VERB", "AUX"})
+#: Place features too small to name an actor when they modify a trigger ("the Kabul attack").
+SUB_NATIONAL = frozenset({"city", "town", "village", "crossing", "base", "facility", "admin2", "region"})
+#: Clauses hanging from a noun that are not part of its name.
+CLAUSES = frozenset({"relcl", "acl", "appos", "ccomp", "advcl", "punct"})
+#: Tags of the words before a name that only count or determine it ("the", "at least 12").
+QUANTIFIER_TAGS = frozenset({"DT", "PDT", "CD", "JJS", "JJR", "RB", "RBR", "RBS", "IN", "PRP$"})
+
+
+@dataclass
+class Locator:
+    """Finds where the events of one article happened.
+
+    doc (Doc): the parsed article.
+    places (list[PlaceMatch]): the places it names (`find_places`).
+    refs (list[ActorRef]): the actors it names (`find_actors`).
+    lexicon (EventLexicon): the compiled trigger lexicon.
+    feature_word (Callable[[str], bool]): whether a word names a kind of place ("state",
+        "province"), so "Kaduna state" is one name (`Gazetteer.is_feature_word`).
+    """
+
+    doc: Doc
+    places: list[PlaceMatch]
+    refs: list[ActorRef]
+    lexicon: EventLexicon
+    feature_word: Callable[[str], bool]
+    _actors: set[int] = field(init=False, default_factory=set)
+    _dateline: set[int] = field(init=False, default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._dateline = {t.i for sent in self.doc.sents for t in _dateline(sent)}
+        self._actors = {t.i for ref in self.refs for t in self._tokens(ref.span)}
+
+    def location(self, trigger: Trigger, *, exclude: Sequence[ActorRef]) -> PlaceMatch | None:
+        """Where the event happened: the most precise place in the trigger's own phrase (its
+        prepositions, those of its light verb or of the verb it is the subject of, the clause it
+        targets with), else the noun a "where" clause hangs from. Acts of speech are placed by
+        their own phrase, or (demands, threats) by what they speak of.
+
+        trigger (Trigger): the event's trigger.
+        exclude (Sequence[ActorRef]): actors in the agent's seat, whose names are no location.
+        RETURNS (PlaceMatch | None): the place.
+        """
+        candidates = [m for m in self._places_in(trigger.root.sent) if not overlaps(m.ref.span, exclude)]
+        heads = {t.i for root in trigger.roots for t in self._place_holders(root)}
+        speech = trigger.type in SPEECH_ACTS
+        # a statement's "of" or "to" phrase is what it speaks of, not where it was made
+        preps = self.lexicon.locative_preps if speech else self.lexicon.place_preps
+        own = self._best(
+            candidates, [t.i for root in trigger.roots for t in self._own_place_words(root, preps)], heads
+        )
+        if own is not None or not speech:
+            return own or self._where(trigger, candidates)
+        if trigger.type in self.lexicon.content_located:
+            loose = [m for m in candidates if self._is_locative(m) or not self._actor_named(m)]
+            return self._best(loose, [t.i for t in trigger.root.subtree], heads)
+        return None
+
+    def venue(self, roots: Sequence[Token]) -> str | None:
+        """Where a statement was made ("during a recent press conference"), from the trigger up
+        to its sentence's main verb; None when the text does not say."""
+        for root in roots:
+            for token in ancestors(root):
+                for prep in token.children:
+                    found = self._venue_in(prep, depth=2, trigger=root)
+                    if found is not None:
+                        return found
+        return None
+
+    def _venue_in(self, prep: Token, *, depth: int, trigger: Token) -> str | None:
+        if prep.dep_ != "prep" or prep.lower_ not in self.lexicon.venue_preps or depth == 0:
+            return None
+        for noun in objects_of(prep):
+            if noun.i != trigger.i and {noun.lower_, noun.lemma_.lower()} & self.lexicon.venues:
+                return noun_phrase(noun).text
+            for inner in noun.children:
+                found = self._venue_in(inner, depth=depth - 1, trigger=trigger)
+                if found is not None:
+                    return found
+        return None
+
+    def _best(
+        self, candidates: Sequence[PlaceMatch], token_ids: Iterable[int], heads: set[int]
+    ) -> PlaceMatch | None:
+        """Of the candidates among these tokens, the most precise, then the first; a place
+        modifying another noun ("U.S. forces", "Islamabad's right") is none, unless that noun
+        holds the event ("the Orakzai attack")."""
+        ids = set(token_ids)
+        inside = [m for m in candidates if (head := self._head_of(m)) is not None and head.i in ids]
+        inside = [m for m in inside if not self._is_modifier(m, heads)]
+        if not inside:
+            return None
+        order = self.lexicon.place_precision
+        return min(
+            inside, key=lambda m: order.index(m.place.feature) if m.place.feature in order else len(order)
+        )
+
+    def _is_modifier(self, match: PlaceMatch, heads: set[int]) -> bool:
+        """Whether a place only says whose something is ("Islamabad's right", "U.S. forces"),
+        not where: a possessor, or a country modifying a noun; "a Kyiv power plant" is a place."""
+        head = self._head_of(match)
+        if head is None or head.dep_ not in ("compound", "poss", "amod", "nmod") or head.head.i in heads:
+            return False
+        noun = head.head
+        if self.feature_word(noun.text) or any(covers(m.ref.span, noun) for m in self.places):
+            return False
+        return head.dep_ == "poss" or match.place.feature == "country"
+
+    def _place_holders(self, root: Token) -> list[Token]:
+        """The words whose prepositions place the event: the trigger, its light verb, the verb it
+        is the subject of ("clashes erupted in ..."), a clause it targets with."""
+        holders = [root]
+        verb = light_verb(root, self.lexicon) if root.pos_ not in VERBS else None
+        if verb is not None:
+            holders.append(verb)
+        elif root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in VERBS:
+            holders.append(root.head)
+        elif root.dep_ == "compound":
+            holders.append(root.head)  # "bombing markets in Nyala"
+        for holder in list(holders):
+            holders += [
+                c
+                for c in holder.children
+                if c.dep_ in ("acl", "relcl", "advcl", "xcomp")
+                and c.lemma_.lower() in self.lexicon.target_verbs
+            ]
+        return holders
+
+    def _own_place_words(self, root: Token, preps: frozenset[str]) -> Iterable[Token]:
+        for holder in self._place_holders(root):
+            for child in [*holder.children, *conj_heads_children(holder)]:
+                if child.dep_ == "prep" and child.lower_ in preps:
+                    yield from child.subtree
+                elif child.dep_ in ("dobj", "nsubjpass", "agent") and preps is self.lexicon.place_preps:
+                    # "shelled a camp for displaced people near El Fasher", "attacked by fighters in
+                    # Maiduguri": where the target or the attacker is, the attack was
+                    nouns = objects_of(child) if child.dep_ == "agent" else [child]
+                    yield from (t for noun in nouns for t in self._locatives_within(noun))
+                elif child.dep_ in ("compound", "nmod", "npadvmod") and holder.i == root.i:
+                    yield from (t for t in child.subtree if t.i not in self._actors or self.is_small_place(t))
+
+    def _locatives_within(self, noun: Token) -> Iterable[Token]:
+        """Words of the locative phrases inside a noun phrase, clauses left out."""
+        todo = [noun]
+        while todo:
+            token = todo.pop()
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in self.lexicon.locative_preps:
+                    yield from child.subtree
+                elif child.dep_ not in ("relcl", "acl", "appos", "advcl", "ccomp"):
+                    todo.append(child)
+
+    def _where(self, trigger: Trigger, candidates: Sequence[PlaceMatch]) -> PlaceMatch | None:
+        """ "Kabul and Kandahar, where hundreds were killed": the noun a "where" clause hangs from."""
+        for root in trigger.roots:
+            clause = clause_of(root)
+            if clause.dep_ == "relcl" and any(c.lower_ == "where" for c in clause.children):
+                noun = clause.head
+                ids = [noun.i, *(c.i for c in noun.children if c.dep_ == "conj")]
+                found = self._best(candidates, ids, {noun.i})
+                if found is not None:
+                    return found
+        return None
+
+    def _places_in(self, sent: Span) -> list[PlaceMatch]:
+        return [
+            m
+            for m in self.places
+            if m.ref.span
+            and sent.start_char <= m.ref.span[0] < sent.end_char
+            and not self.in_dateline(m.ref.span)
+        ]
+
+    def _head_of(self, match: PlaceMatch) -> Token | None:
+        words = self._tokens(match.ref.span)
+        return words.root if isinstance(words, Span) else None
+
+    def _is_locative(self, match: PlaceMatch) -> bool:
+        """Whether a place is the object of a locative preposition ("in Afghanistan")."""
+        head = self._head_of(match)
+        return head is not None and head.dep_ == "pobj" and head.head.lower_ in self.lexicon.locative_preps
+
+    def _actor_named(self, match: PlaceMatch) -> bool:
+        return any(t.i in self._actors for t in self._tokens(match.ref.span))
+
+    def is_place(self, token: Token) -> bool:
+        """Whether a word is part of a place the gazetteer knows."""
+        return any(covers(m.ref.span, token) for m in self.places)
+
+    def is_small_place(self, token: Token) -> bool:
+        return any(m.place.feature in SUB_NATIONAL for m in self.places if covers(m.ref.span, token))
+
+    def in_dateline(self, span: tuple[int, int]) -> bool:
+        """Whether a span lies in a dateline ("Kabul, Afghanistan – ")."""
+        return any(t.i in self._dateline for t in self._tokens(span))
+
+    def _tokens(self, span: tuple[int, int] | None) -> Span | list[Token]:
+        if span is None:
+            return []
+        words = self.doc.char_span(span[0], span[1], alignment_mode="expand")
+        return words if words is not None else []
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+
+def bare_name(words: Span) -> Span:
+    """Words naming someone without the determiner, count or quantity before them: "at least 12
+    civilians" -> "civilians", "the foreign minister" -> "foreign minister".
+
+    words (Span): the phrase.
+    RETURNS (Span): its naming part (empty when nothing names anyone).
+    """
+    start = words.start
+    while start < words.end and (words.doc[start].like_num or words.doc[start].tag_ in QUANTIFIER_TAGS):
+        start += 1
+    end = words.end
+    while end > start and (words.doc[end - 1].is_punct or words.doc[end - 1].is_space):
+        end -= 1
+    return words.doc[start:end]
+
+
+def conj_heads_children(noun: Token) -> list[Token]:
+    """The children of the nouns a conjunct hangs from ("a missile and drone attack on X": "on
+    X" hangs from "missile")."""
+    found = []
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head
+        found += [c for c in noun.children if c.dep_ != "conj"]
+    return found
+
+
+def objects_of(prep: Token) -> list[Token]:
+    """The objects of a preposition ("in Kabul" -> Kabul).
+
+    prep (Token): the preposition.
+    RETURNS (list[Token]): its pobj or pcomp children.
+    """
+    return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+
+
+def noun_phrase(head: Token) -> Span:
+    """A noun's phrase without the clauses, appositions and "by" phrases after it and without its
+    determiner: "the Ankara discussions that drone operations were ..." -> "Ankara discussions".
+
+    head (Token): the noun.
+    RETURNS (Span): its words.
+    """
+    cut = [c for c in head.children if (c.dep_ in CLAUSES or c.lower_ == "by") and c.i > head.i]
+    end = min((c.left_edge.i for c in cut), default=head.right_edge.i + 1)
+    start = head.left_edge.i
+    doc = head.doc
+    while start < end and doc[start].dep_ == "det":
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def _dateline(sent: Span) -> Span:
+    """The dateline opening a sentence ("Kabul, Afghanistan – "), or an empty span."""
+    dash = dateline_dash(sent)
+    return sent.doc[sent.start : dash.i + 1 if dash is not None else sent.start]
+
+
+def covers(span: tuple[int, int] | None, token: Token) -> bool:
+    """Whether a character span holds the token's first character."""
+    return span is not None and span[0] <= token.idx < span[1]
+
+
+def overlaps(span: tuple[int, int] | None, refs: Sequence[ActorRef]) -> bool:
+    """Whether a character span overlaps the span of one of the refs."""
+    return span is not None and any(r.span and r.span[0] < span[1] and span[0] < r.span[1] for r in refs)

@@ -1,0 +1,147 @@
+"""disputes: who did it, and did it happen -> responsibility and occurrence contradictions.
+
+Part of contradictions.py's work on one event: sources naming different perpetrators; a side that
+confirms an act and also denies it or does not claim it; a side denying what reports say it did;
+a side denying that something reported happened at all. Statements count through their `about`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from itertools import combinations
+
+from khabar.models import VERBAL_TYPES, Contradiction, Event, Mention
+from khabar.resolve import describe
+from khabar.resolve.context import Context
+from khabar.resolve.merge import actor_ids
+from khabar.resolve.sides import Resolved, Side, make, sides_text, speaker_name, speakers
+
+
+def _about_responsibility(mention: Mention, event: Event, *, ctx: Context) -> bool:
+    """A statement about who did it: a responsibility cue near its trigger, or its speaker is the
+    side said to have done it."""
+    _, window = ctx.near_trigger(mention)
+    on = event.date.start
+    perpetrator = any(ctx.compatible(s, a, on) for s in speakers(mention) for a in event.actors)
+    return bool(ctx.lex.responsibility.search(window)) or perpetrator
+
+
+def _refusals(item: Resolved, *, ctx: Context, explicit_only: bool = False) -> list[Mention]:
+    """Denials of the event (statements about it, or its own mentions), and unless `explicit_only`
+    negations too ("did not claim responsibility")."""
+    negations = () if explicit_only else ctx.lex.raw["negation_modalities"]
+    return [m for m in (*item.statements, *item.members) if ctx.denies(m) or m.modality in negations]
+
+
+def responsibility(item: Resolved, *, ctx: Context) -> list[Contradiction]:
+    """Sources name different perpetrators; or a side confirms it did it and also denies or does
+    not claim it; or a side denies what other reports say it did."""
+    found = _perpetrators(item, ctx=ctx)
+    refusals = [r for r in _refusals(item, ctx=ctx) if _about_responsibility(r, item.event, ctx=ctx)]
+    by_speaker: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    for refusal in refusals:
+        by_speaker[tuple(speakers(refusal))].append(refusal)
+    for ids, group in sorted(by_speaker.items()):
+        sides = _refusal_sides(item, ids, group, ctx=ctx) if ids else None
+        if sides:
+            found.append(make("responsibility", sides, item=item, ctx=ctx))
+    return found
+
+
+def _refusal_sides(
+    item: Resolved, ids: Sequence[str], group: Sequence[Mention], *, ctx: Context
+) -> list[Side] | None:
+    """The two sides when a speaker refuses responsibility: their own confirmation, or (for an
+    explicit denial) the reports that they did it."""
+    lex = ctx.lex.raw
+    on = item.event.date.start
+    who = speaker_name(group, ctx=ctx)
+    refused = {r.id for r in group}
+
+    def theirs(named: Sequence[str]) -> bool:
+        return any(ctx.compatible(s, x, on) for s in ids for x in named)
+
+    confirmations = [
+        s
+        for s in item.statements
+        if s.type in lex["confirm_types"]
+        and s.modality in lex["support_modalities"]
+        and not ctx.denies(s)
+        and theirs(speakers(s))
+    ]
+    explicit = [r for r in group if ctx.denies(r)]
+    if confirmations:
+        return [
+            (f"{who} confirmed it", confirmations),
+            (f"{who} {'denied' if explicit else 'did not claim'} it", group),
+        ]
+    said_to = [
+        m
+        for m in item.members
+        if m.modality in lex["support_modalities"] and m.id not in refused and theirs(actor_ids(m))
+    ]
+    return (
+        [(f"carried out by {who}", said_to), (f"denied by {who}", explicit)] if explicit and said_to else None
+    )
+
+
+def _perpetrators(item: Resolved, *, ctx: Context) -> list[Contradiction]:
+    """Reports of one strike that name different perpetrators (or a named and an unnamed one)."""
+    if item.event.type in VERBAL_TYPES or item.event.type in ctx.lex.symmetric:
+        return []
+    lex = ctx.lex.raw
+    modalities = set(lex["support_modalities"]) | set(lex["weak_modalities"])
+    named: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    unnamed: dict[str, list[Mention]] = defaultdict(list)
+    for mention in item.members:
+        if mention.modality not in modalities:
+            continue
+        ids = tuple(actor_ids(mention))
+        if ids:
+            named[ids].append(mention)
+        for label, pattern in ctx.lex.unnamed.items():
+            if any(not ref.actor and pattern.search(ref.text) for ref in mention.actors):
+                unnamed[label].append(mention)
+    on = item.event.date.start
+    clash = any(ctx.sides(list(a), list(b), on) == "conflict" for a, b in combinations(named, 2))
+    if not (clash or (named and unnamed)):
+        return []
+    groups = [
+        (describe.join_names([ctx.actor_name(i) for i in ids]), ms) for ids, ms in sorted(named.items())
+    ]
+    groups += sorted(unnamed.items())
+    return [make("responsibility", groups, item=item, ctx=ctx)]
+
+
+def occurrence(item: Resolved, *, ctx: Context) -> list[Contradiction]:
+    """A report of something happening, and a side denying it happened (not denying its own part)."""
+    if item.event.type in VERBAL_TYPES:
+        return []
+    lex = ctx.lex.raw
+    denials = [
+        r
+        for r in _refusals(item, ctx=ctx, explicit_only=True)
+        if not _about_responsibility(r, item.event, ctx=ctx)
+    ]
+    reported = set(lex["support_modalities"]) | set(lex["weak_modalities"])
+    denied_ids = {d.id for d in denials}
+    reports = [m for m in item.members if m.modality in reported and m.id not in denied_ids]
+    found = []
+    by_speaker: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    for denial in denials:
+        by_speaker[tuple(speakers(denial))].append(denial)
+    for _, group in sorted(by_speaker.items()):
+        targets = {d.about_mention for d in group}
+        denied = [m for m in reports if m.id in targets] or reports
+        if not denied:
+            continue
+        who = speaker_name(group, ctx=ctx)
+        groups = [("reported", denied), (f"denied by {who}", group)]
+        text = ctx.lex.raw["explanations"]["occurrence"].format(
+            who=who,
+            event=describe.phrase(item.event, item.members, ctx=ctx),
+            sides=sides_text(groups, ctx=ctx),
+        )
+        found.append(make("occurrence", groups, item=item, ctx=ctx, explanation=text))
+    return found

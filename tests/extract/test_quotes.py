@@ -1,0 +1,113 @@
+"""extract.quotes: every quotation, and the verb or source that says who speaks it."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+import yaml
+
+from khabar.errors import KnowledgeError
+from khabar.extract.quotes import compile_quotes, find_quotes
+
+ATTRIBUTION = (("according", "to"), ("as", "per"))
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    text = resources.files("khabar").joinpath("knowledge/lexicons/quotes.yaml").read_text()
+    return compile_quotes(yaml.safe_load(text))
+
+
+def quotes(nlp, lexicon, text):
+    return find_quotes(nlp(text), lexicon=lexicon, prepositions=ATTRIBUTION)
+
+
+@pytest.mark.slow
+def test_quotes_said_after_the_quote(nlp, lexicon):
+    (quote,) = quotes(nlp, lexicon, "“We will respond with force,” said General Burhan, the army chief.")
+    assert quote.text == "We will respond with force"
+    assert quote.verb.text == "said"
+    assert quote.introduced and not quote.scare
+
+
+@pytest.mark.slow
+def test_quotes_subject_then_verb_after_the_quote(nlp, lexicon):
+    (quote,) = quotes(nlp, lexicon, '"The corridor is closed," the minister said on Monday.')
+    assert quote.verb.text == "said"
+    assert [c.text for c in quote.verb.children if c.dep_ == "nsubj"] == ["minister"]
+
+
+@pytest.mark.slow
+def test_quotes_verb_before_the_quote(nlp, lexicon):
+    (quote,) = quotes(nlp, lexicon, "The spokesman announced that “the offensive has begun.”")
+    assert quote.verb.text == "announced"
+    assert quote.text == "the offensive has begun"
+
+
+@pytest.mark.slow
+def test_quotes_short_quote_introduced_by_a_verb_is_no_scare_quote(nlp, lexicon):
+    (quote,) = quotes(nlp, lexicon, "The African Union urged “restraint and dialogue.”")
+    assert quote.verb.text == "urged"
+    assert not quote.scare
+
+
+@pytest.mark.slow
+def test_quotes_scare_quote(nlp, lexicon):
+    (quote,) = quotes(nlp, lexicon, 'The spokesman "noted" the reports of shelling near Kherson.')
+    assert quote.scare
+    assert quote.verb is None
+
+
+@pytest.mark.slow
+def test_quotes_according_to_after_the_quote(nlp, lexicon):
+    text = "A strike on the dam ”would be a grave mistake,” according to Haddad, a former general."
+    (quote,) = quotes(nlp, lexicon, text)
+    assert quote.text == "would be a grave mistake"
+    assert quote.source.text == "Haddad"
+
+
+@pytest.mark.slow
+def test_quotes_running_over_two_sentences(nlp, lexicon):
+    (quote,) = quotes(
+        nlp, lexicon, "She stated, “We are ready. We will not wait for permission.” Then she left."
+    )
+    assert quote.text == "We are ready. We will not wait for permission"
+    assert quote.verb.text == "stated"
+    assert quote.sentence.text.startswith("She stated")
+
+
+@pytest.mark.slow
+def test_quotes_governed_by_a_speech_verb_further_up(nlp, lexicon):
+    (quote,) = quotes(nlp, lexicon, "Russia called for a settlement “through diplomatic means.”")
+    assert quote.verb.text == "called"
+    assert not quote.introduced
+
+
+@pytest.mark.slow
+def test_quotes_participle_introduces(nlp, lexicon):
+    (quote,) = quotes(nlp, lexicon, "He offered to mediate, stating, “I am good at making peace.”")
+    assert quote.verb.text == "stating"
+
+
+@pytest.mark.slow
+def test_quotes_several_in_one_paragraph_and_spans(nlp, lexicon):
+    text = 'Officials called it "a success." Critics said "a failure" was more accurate.'
+    found = quotes(nlp, lexicon, text)
+    assert [q.text for q in found] == ["a success", "a failure"]
+    assert all(text[q.span[0] : q.span[1]] == q.text for q in found)
+
+
+@pytest.mark.slow
+def test_quotes_unclosed_quote_is_ignored(nlp, lexicon):
+    assert quotes(nlp, lexicon, "He said “we will return\nNext paragraph.") == []
+
+
+def test_quotes_lexicon_needs_speech_verbs():
+    with pytest.raises(KnowledgeError, match="speech_verbs"):
+        compile_quotes({"bridges": [","]})
+
+
+def test_quotes_lexicon_numbers_are_numbers():
+    with pytest.raises(KnowledgeError, match="malformed"):
+        compile_quotes({"speech_verbs": ["say"], "max_scare_words": "three"})
