@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from khabar.errors import InputError
-from khabar.ingest.fetch import fetch
 from khabar.ingest.readers import Item, parse_date, read, sniff
+from khabar.ingest.remote import fetch
 from khabar.models import RawDoc
 
 #: Files larger than this are refused rather than read: no news article is this long.

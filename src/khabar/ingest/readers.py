@@ -43,6 +43,9 @@ SUFFIXES = {
     ".warc.gz": "warc",
 }
 
+#: A page whose main text is shorter than this is navigation, a login wall or an error page.
+MIN_PAGE_WORDS = 12
+
 #: Feed entries shorter than this are teasers: the article itself is at the entry's link.
 FULL_ENTRY_CHARS = 400
 
@@ -122,7 +125,7 @@ def read_html(name: str, data: bytes, *, url: str | None = None) -> Iterator[Ite
     html = decode(data)
     extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     text = getattr(extracted, "text", None) if extracted is not None else None
-    if not text or not text.strip():
+    if not text or len(text.split()) < MIN_PAGE_WORDS:
         yield InputError(
             "no article text found in the HTML (page empty, malformed or all navigation)", source=name
         )
@@ -274,7 +277,8 @@ def read_warc(name: str, data: bytes) -> Iterator[Item]:
     before the damage, then one error naming where it stopped."""
     number = 0
     try:
-        for record in ArchiveIterator(BytesIO(data)):
+        # "raise": a record cut short fails its digest instead of passing as a shorter page
+        for record in ArchiveIterator(BytesIO(data), check_digests="raise"):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             number += 1
@@ -283,9 +287,15 @@ def read_warc(name: str, data: bytes) -> Iterator[Item]:
             url = record.rec_headers.get_header("WARC-Target-URI")
             if status != "200" or "html" not in content_type.lower():
                 continue
-            yield from read_html(f"{name}#{number}", record.content_stream().read(), url=url)
+            payload = record.content_stream().read()
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                raise EOFError(f"record {number} ({url}) ends before its declared length")
+            yield from read_html(f"{name}#{number}", payload, url=url)
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
         yield InputError(f"truncated or corrupt WARC after {number} records: {exc}", source=name)
+        return
+    if number == 0:
+        yield InputError("no WARC response records found (not a WARC archive, or an empty one)", source=name)
 
 
 def parse_date(value: Any) -> date | None:

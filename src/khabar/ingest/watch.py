@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 
 from khabar.errors import InputError
-from khabar.ingest.fetch import fetch
 from khabar.ingest.readers import FeedEntry, Item, feed_entries, read_html
+from khabar.ingest.remote import fetch
 
 
 def watch(
