@@ -400,3 +400,5 @@ class Resolution:
     events: list[Event] = field(default_factory=list)
     contradictions: list[Contradiction] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    #: article id -> how many titles it gives people that dated knowledge contradicts
+    knowledge_conflicts: dict[str, int] = field(default_factory=dict)

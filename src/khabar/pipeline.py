@@ -140,10 +140,11 @@ def refresh(store: Store, *, report: RunReport | None = None) -> None:
         by_article.setdefault(mention.article, []).append(mention)
     for article in articles:
         involved = [c for c in resolution.contradictions if _names_article(c, article.id)]
-        # A role contradiction sets the article against dated knowledge, not against another source.
-        against_knowledge = sum(c.kind == "role" for c in involved)
         credibility = assess(
-            article, by_article.get(article.id, []), contradictions=involved, knowledge_conflicts=against_knowledge
+            article,
+            by_article.get(article.id, []),
+            contradictions=involved,
+            knowledge_conflicts=resolution.knowledge_conflicts.get(article.id, 0),
         )
         store.save_credibility(article.id, credibility)
     if report is not None:

@@ -6,7 +6,7 @@ from datetime import date
 
 from resolve_fakes import article, mention, reporter
 
-from khabar.models import RoleClaim
+from khabar.models import Mention, RoleClaim
 from khabar.resolve import resolve
 
 OUTLETS = [article("A", outlet="Dawn"), article("B", outlet="Geo News"), article("C", outlet="Reuters")]
@@ -387,6 +387,8 @@ def test_resolve_role_contradicts_dated_knowledge(kb, gz):
         ("President", ["Daily"]),
     ]
     assert found.explanation.startswith("Wire calls Donald Trump a former President, but Donald Trump holds")
+    # only the article that is wrong against dated knowledge is counted against it
+    assert result.knowledge_conflicts == {"Wire": 1}
 
 
 def test_resolve_role_uses_knowledge_when_no_article_is_right(kb, gz):
@@ -549,3 +551,114 @@ def test_resolve_talks_in_two_cities_from_two_articles(kb, gz):
     (found,) = result.contradictions
     assert found.kind == "location" and not found.internal
     assert "Ankara (Dawn) vs Istanbul (Geo News)" in found.explanation
+
+
+def _talks_in(id: str, city: str, sentence: str, *, start: int, **fields) -> Mention:
+    return mention(
+        id,
+        "A",
+        "CONSULT",
+        sentence,
+        trigger="talks",
+        place=city,
+        actors=("SAF", "RSF"),
+        start=start,
+        **fields,
+    )
+
+
+def test_resolve_an_article_narrating_one_venue_and_relaying_another_contradicts_itself(kb, gz):
+    relayed = _talks_in(
+        "a1",
+        "ankara",
+        "According to Al Jazeera, the army delegation walked out of the Ankara talks.",
+        start=0,
+        reporter=reporter("Al Jazeera", None),
+        modality="attributed",
+    )
+    narrated = _talks_in(
+        "a2", "istanbul", "The Istanbul talks between the army and the RSF collapsed.", start=400
+    )
+    (found,) = _run([relayed, narrated], kb=kb, gz=gz).contradictions
+    assert found.kind == "location" and found.internal
+    assert "both in" in found.explanation
+
+
+def test_resolve_an_article_relaying_two_sources_venues_reports_a_dispute(kb, gz):
+    one = _talks_in(
+        "a1",
+        "ankara",
+        "The army said the talks were held in Ankara.",
+        start=0,
+        reporter=reporter("Sudanese army", "SAF"),
+        modality="attributed",
+    )
+    other = _talks_in(
+        "a2",
+        "istanbul",
+        "The RSF said the talks took place in Istanbul.",
+        start=400,
+        reporter=reporter("RSF", "RSF"),
+        modality="attributed",
+    )
+    (found,) = _run([one, other], kb=kb, gz=gz).contradictions
+    assert found.kind == "location" and not found.internal
+
+
+def test_resolve_refusals_by_one_side_in_different_words_are_one_dispute(kb, gz):
+    strike = mention(
+        "a1",
+        "A",
+        "ASSAULT",
+        "Pakistan carried out airstrikes in Kabul on 9 October.",
+        trigger="airstrikes",
+        when="2025-10-09",
+        place="kabul",
+        actors=("PAK",),
+        start=0,
+    )
+    confirms = mention(
+        "a2",
+        "A",
+        "STATEMENT",
+        "Pakistan confirmed the strikes.",
+        trigger="confirmed",
+        actors=("PAK",),
+        about_mention="a1",
+        start=100,
+    )
+    strike_b = mention(
+        "b1",
+        "B",
+        "ASSAULT",
+        "Airstrikes hit Kabul on 9 October.",
+        trigger="Airstrikes",
+        when="2025-10-09",
+        place="kabul",
+        start=0,
+    )
+    by_state = mention(
+        "b2",
+        "B",
+        "STATEMENT",
+        "Pakistan did not claim responsibility for the strike.",
+        trigger="claim",
+        actors=("PAK",),
+        modality="negated",
+        about_mention="b1",
+        start=100,
+    )
+    by_army = mention(
+        "b3",
+        "B",
+        "STATEMENT",
+        "No Pakistan Army officer acknowledged responsibility for the raid.",
+        trigger="acknowledged",
+        actors=("PAK_ARMY",),
+        modality="negated",
+        about_mention="b1",
+        start=300,
+    )
+    result = _run([strike, confirms, strike_b, by_state, by_army], kb=kb, gz=gz)
+    (found,) = [c for c in result.contradictions if c.kind == "responsibility"]
+    assert [p.mentions for p in found.positions] == [["a2"], ["b2", "b3"]]

@@ -13,7 +13,7 @@ components new mentions fall into and gives what `resolve` would on the whole co
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -23,7 +23,7 @@ from khabar.resolve.context import Context, KnowledgeBase, PlaceIndex, build_con
 from khabar.resolve.contradictions import find_contradictions
 from khabar.resolve.fuse import fuse, status
 from khabar.resolve.merge import block_key, cluster, components, linked
-from khabar.resolve.roles import role_contradictions
+from khabar.resolve.roles import role_contradictions, wrong_role_claims
 from khabar.resolve.sides import Resolved
 
 __all__ = ["resolve", "resolve_incremental"]
@@ -127,6 +127,7 @@ def _resolve_groups(
         result.contradictions += part.contradictions
         result.mentions += part.mentions
     result.contradictions += role_contradictions(role_claims, ctx=ctx)
+    result.knowledge_conflicts = dict(Counter(c.article for c in wrong_role_claims(role_claims, ctx=ctx)))
     result.events.sort(key=lambda e: e.id)
     result.contradictions.sort(key=lambda c: c.id)
     result.mentions.sort(key=lambda m: m.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from itertools import combinations
 
 from khabar.models import VERBAL_TYPES, Contradiction, Event, Mention
@@ -39,14 +40,28 @@ def responsibility(item: Resolved, *, ctx: Context) -> list[Contradiction]:
     not claim it; or a side denies what other reports say it did."""
     found = _perpetrators(item, ctx=ctx)
     refusals = [r for r in _refusals(item, ctx=ctx) if _about_responsibility(r, item.event, ctx=ctx)]
-    by_speaker: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
-    for refusal in refusals:
-        by_speaker[tuple(speakers(refusal))].append(refusal)
-    for ids, group in sorted(by_speaker.items()):
+    for ids, group in _by_side(refusals, on=item.event.date.start, ctx=ctx):
         sides = _refusal_sides(item, ids, group, ctx=ctx) if ids else None
         if sides:
             found.append(make("responsibility", sides, item=item, ctx=ctx))
     return found
+
+
+def _by_side(
+    refusals: Sequence[Mention], *, on: date | None, ctx: Context
+) -> list[tuple[tuple[str, ...], list[Mention]]]:
+    """Refusals grouped by the side that makes them: "Pakistan did not claim it" and "no Pakistani
+    official acknowledged it" are one side's refusal, not two disputes."""
+    groups: list[tuple[list[str], list[Mention]]] = []
+    for refusal in sorted(refusals, key=lambda m: m.id):
+        ids = speakers(refusal)
+        same = next((g for g in groups if any(ctx.compatible(a, b, on) for a in ids for b in g[0])), None)
+        if same is None:
+            groups.append((list(ids), [refusal]))
+        else:
+            same[0].extend(i for i in ids if i not in same[0])
+            same[1].append(refusal)
+    return [(tuple(ids), group) for ids, group in groups]
 
 
 def _refusal_sides(

@@ -57,11 +57,24 @@ def _holds(actor: str, title: str, on: date, *, ctx: Context) -> bool:
     return any(norm(r.title) == norm(title) for r in ctx.kb.roles_on(actor, on))
 
 
+def wrong_role_claims(role_claims: Sequence[RoleClaim], *, ctx: Context) -> list[RoleClaim]:
+    """The titles that dated knowledge contradicts on the article's date (a sitting president
+    called "former", a former one called "President")."""
+    return [
+        claim
+        for claim in role_claims
+        if (title := _known_title(claim, ctx=ctx)) and _is_wrong(claim, claim.actor, title, ctx=ctx)
+    ]
+
+
+def _is_wrong(claim: RoleClaim, actor: str, title: str, *, ctx: Context) -> bool:
+    on = _claim_day(claim, ctx=ctx)
+    return on is not None and claim.former == _holds(actor, title, on, ctx=ctx)
+
+
 def _role(actor: str, title: str, claims: Sequence[RoleClaim], *, ctx: Context) -> Contradiction | None:
     """The contradiction for one person and title, if some claim is wrong on its date."""
-    wrong = [
-        c for c in claims if (on := _claim_day(c, ctx=ctx)) and c.former == _holds(actor, title, on, ctx=ctx)
-    ]
+    wrong = [c for c in claims if _is_wrong(c, actor, title, ctx=ctx)]
     if not wrong:
         return None
     former = [c for c in claims if c.former]

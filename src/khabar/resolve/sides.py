@@ -44,10 +44,15 @@ def voice(mention: Mention, *, ctx: Context) -> str:
     return ",".join(actor_ids(mention)) if statement else ""
 
 
-def internal(groups: Sequence[Sequence[Mention]], *, ctx: Context) -> bool:
-    """One article, in one voice, says both things: it contradicts itself."""
+def internal(groups: Sequence[Sequence[Mention]], *, kind: str, ctx: Context) -> bool:
+    """One article says both things, in one voice, or (for a circumstance it narrates, such as
+    where or when) in its own voice on one side: it contradicts itself."""
     everyone = [m for group in groups for m in group]
-    return len({m.article for m in everyone}) == 1 and len({voice(m, ctx=ctx) for m in everyone}) == 1
+    if len({m.article for m in everyone}) != 1:
+        return False
+    voices = {voice(m, ctx=ctx) for m in everyone}
+    narrated = kind in ctx.lex.raw["contradictions"].get("narrated_kinds", [])
+    return len(voices) == 1 or (narrated and "" in voices)
 
 
 def sides_text(groups: Sequence[Side], *, ctx: Context) -> str:
@@ -69,7 +74,7 @@ def make(
     phrase = describe.phrase(
         item.event, item.members, ctx=ctx, dated=kind != "date", placed=kind != "location"
     )
-    is_internal = internal([ms for _, ms in groups], ctx=ctx)
+    is_internal = internal([ms for _, ms in groups], kind=kind, ctx=ctx)
     templates = ctx.lex.raw["explanations"]
     if explanation is None:
         template = templates.get(f"{kind}_internal") if is_internal else None
