@@ -7,7 +7,7 @@ the demo all call `run()`; none of them knows the order of the stages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from khabar.annotate import build_nlp
@@ -20,8 +20,8 @@ from khabar.extract.dates import corpus_year_hint
 from khabar.ingest import Metadata, ingest
 from khabar.knowledge import load_knowledge
 from khabar.knowledge.gazetteer import load_gazetteer
-from khabar.models import Article, Contradiction, Mention, RawDoc
-from khabar.resolve import resolve
+from khabar.models import Article, Contradiction, Mention, RawDoc, Resolution
+from khabar.resolve import resolve, resolve_incremental
 from khabar.store.repository import Store
 
 #: How many cleaned articles are parsed together by `nlp.pipe`.
@@ -67,9 +67,38 @@ def run(
     report = RunReport()
     items = ingest(inputs, metadata=metadata, allow_private=allow_private)
     articles = clean_new(items, store=store, report=report, on_item=on_item)
-    add_articles(articles, store=store, report=report)
-    refresh(store, report=report)
+    update(articles, store=store, report=report)
     return report
+
+
+def update(articles: Sequence[Article], *, store: Store, report: RunReport) -> None:
+    """Store new articles and bring everything derived from the corpus up to date: events,
+    contradictions, credibility, and the dates of undated articles when the corpus year moved."""
+    year_before = corpus_year_hint(a.text for a in store.articles())
+    add_articles(articles, store=store, report=report)
+    redated = redate(store, year_before=year_before, skip=set(report.added))
+    # re-extracted mentions may differ from the ones stored events name: resolve everything then
+    refresh(store, report=report, added=None if redated else report.added)
+
+
+def redate(store: Store, *, year_before: int | None, skip: Collection[str] = ()) -> list[str]:
+    """Re-extract the stored articles whose year-less dates took the corpus year, if new articles
+    changed it (an undated article's "9 October" belongs to the year the corpus is about), so
+    that adding articles one by one gives what adding them at once gives.
+    RETURNS (list[str]): the ids of the articles re-extracted."""
+    stored = store.articles()
+    year = corpus_year_hint(a.text for a in stored)
+    if year == year_before:
+        return []
+    stale = [
+        a for a in stored if a.id not in skip and a.published is None and corpus_year_hint([a.text]) is None
+    ]
+    kb, gazetteer, nlp = load_knowledge(), load_gazetteer(), build_nlp()
+    for article, doc in zip(stale, nlp.pipe(a.text for a in stale), strict=True):
+        store.replace_extraction(
+            article.id, extract(article, doc, kb=kb, gazetteer=gazetteer, year_hint=year)
+        )
+    return [a.id for a in stale]
 
 
 def clean_new(
@@ -124,16 +153,33 @@ def add_articles(articles: Sequence[Article], *, store: Store, report: RunReport
                 report.added.append(article.id)
 
 
-def refresh(store: Store, *, report: RunReport | None = None) -> None:
-    """Re-resolve the stored mentions into events and contradictions, and re-assess every article."""
+def refresh(store: Store, *, report: RunReport | None = None, added: Collection[str] | None = None) -> None:
+    """Bring events and contradictions up to date, and re-assess every article.
+
+    added (Collection[str]): ids of the articles stored since the last refresh. Given, and with
+        events already stored, only the events their mentions can touch are re-resolved (the
+        result is the same as resolving everything); None re-resolves the whole corpus.
+    """
     articles = store.articles()
-    resolution = resolve(
-        store.mentions(),
-        articles=articles,
-        kb=load_knowledge(),
-        gazetteer=load_gazetteer(),
-        role_claims=store.role_claims(),
-    )
+    mentions = store.mentions()
+    context = {
+        "articles": articles,
+        "kb": load_knowledge(),
+        "gazetteer": load_gazetteer(),
+        "role_claims": store.role_claims(),
+    }
+    previous_events = store.events() if added is not None else []
+    if previous_events:
+        added = set(added or ())
+        previous = Resolution(
+            events=previous_events,
+            contradictions=store.contradictions(),
+            mentions=[m for m in mentions if m.article not in added],
+        )
+        new = [m for m in mentions if m.article in added]
+        resolution = resolve_incremental(previous, new, **context)
+    else:
+        resolution = resolve(mentions, **context)
     store.save_resolution(resolution)
     by_article: dict[str, list[Mention]] = {}
     for mention in resolution.mentions:

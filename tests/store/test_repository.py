@@ -318,3 +318,19 @@ def test_store_reopen_keeps_data(db_path, make):
         store.add_article(make.article(), extraction=make.extraction())
     with Store.open(str(db_path)) as store:
         assert store.article_count() == 1 and len(store.mentions()) == 1
+
+
+def test_store_replace_extraction_swaps_an_articles_mentions_whole(db, make):
+    db.add_article(make.article(), extraction=make.extraction())
+    db.save_resolution(make.resolution(db.mentions()[0]))
+    redone = make.extraction(mentions=[make.mention("art1:m2", span=(200, 210))])
+    db.replace_extraction("art1", redone)
+    assert [(m.id, m.event) for m in db.mentions()] == [("art1:m2", None)]
+    assert db.article("art1") is not None
+
+
+def test_store_replace_extraction_of_an_unknown_article_changes_nothing(db, make):
+    db.add_article(make.article(), extraction=make.extraction())
+    with pytest.raises(StoreError, match="not stored"):
+        db.replace_extraction("art2", make.extraction("art2"))
+    assert [m.id for m in db.mentions()] == ["art1:m1"]

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -51,6 +52,7 @@ from .convert import (
 from .db import WRITE, display_name, make_engine, upgrade
 from .schema import (
     ActorRow,
+    ApiTokenRow,
     ArticleRow,
     ContradictionRow,
     EventActorRow,
@@ -65,6 +67,53 @@ DEFAULT_DB = "khabar.db"
 #: marks around the matched words in `SearchHit.snippet`; escape the snippet before showing it
 SNIPPET_MARKS = ("«", "»")
 SNIPPET_TOKENS = 16
+
+
+#: the orders `find_events` knows; each ends on the event id, so pages never overlap or skip
+EVENT_SORTS = ("date", "-date", "killed", "-killed", "corroboration", "-corroboration")
+
+
+@dataclass
+class EventFilter:
+    """Which events `Store.find_events` returns; a field left None does not filter.
+
+    since (date | None): only events that may have happened on or after this day.
+    until (date | None): only events that may have happened on or before this day. With either
+        date set, undated events are left out.
+    type (str | None): the PLOVER type, e.g. "ASSAULT".
+    actor (str | None): an actor id taking part in the event.
+    role (str | None): with `actor`, only as "actor" (the doer) or "recipient" (the target).
+    country (str | None): the country code of the event's location, as stored (ISO alpha-2).
+    place (str | None): the place id of the event's location.
+    status (str | None): "confirmed", "reported", "claimed", "disputed" or "denied".
+    min_corroboration (int | None): only events reported by at least this many articles.
+    """
+
+    since: date | None = None
+    until: date | None = None
+    type: str | None = None
+    actor: str | None = None
+    role: str | None = None
+    country: str | None = None
+    place: str | None = None
+    status: str | None = None
+    min_corroboration: int | None = None
+
+
+@dataclass
+class EventPage:
+    """One page of `Store.find_events`: the events, and how many match in all."""
+
+    events: list[Event]
+    total: int
+
+
+@dataclass
+class ApiToken:
+    """A stored API token: its name and when it was made (the token itself is never stored)."""
+
+    name: str
+    created_at: datetime
 
 
 @dataclass
@@ -178,6 +227,22 @@ class Store:
                 connection.execute(insert(MinhashRow), [{"article_id": article.id, "signature": signature}])
         return True
 
+    def replace_extraction(self, article_id: str, extraction: Extraction) -> None:
+        """Replace what was extracted from a stored article (its mentions and role claims), all or
+        nothing; e.g. when the corpus year its undated dates depend on has changed. The article's
+        mentions stay out of events until the next save_resolution.
+
+        RAISES StoreError: the article is not stored, the extraction is another article's, or the
+            write failed; the previous extraction then stays.
+        """
+        _check_belongs(article_id, extraction)
+        with self._write(f"article {article_id}") as connection:
+            if connection.scalar(select(ArticleRow.id).where(ArticleRow.id == article_id)) is None:
+                raise StoreError(f"article {article_id} is not stored")
+            connection.execute(delete(MentionRow).where(MentionRow.article_id == article_id))
+            connection.execute(delete(RoleClaimRow).where(RoleClaimRow.article_id == article_id))
+            _write_extraction(connection, extraction)
+
     def articles(self) -> list[Article]:
         """Every stored article, ordered by source then id."""
         rows = self._rows(select(ArticleRow).order_by(ArticleRow.source, ArticleRow.id))
@@ -257,6 +322,50 @@ class Store:
         rows = self._rows(select(ContradictionRow.data).order_by(ContradictionRow.id))
         return [convert.from_jsonable(Contradiction, row.data) for row in rows]
 
+    # ---- one object, and events a page at a time (for serve) -------------------------------------
+
+    def event(self, event_id: str) -> Event | None:
+        """The event with this id, or None."""
+        rows = self._rows(select(EventRow.data).where(EventRow.id == event_id))
+        return convert.from_jsonable(Event, rows[0].data) if rows else None
+
+    def event_mentions(self, event_id: str) -> list[Mention]:
+        """The mentions merged into an event, ordered by article then position."""
+        statement = select(MentionRow.data, MentionRow.event_id, MentionRow.about_event_id)
+        statement = statement.where(MentionRow.event_id == event_id)
+        order = (MentionRow.article_id, MentionRow.span_start, MentionRow.span_end, MentionRow.id)
+        return [mention_from_row(row) for row in self._rows(statement.order_by(*order))]
+
+    def actor(self, actor_id: str) -> Actor | None:
+        """The actor with this id, if some stored article names it."""
+        rows = self._rows(select(ActorRow.data).where(ActorRow.id == actor_id))
+        return convert.from_jsonable(Actor, rows[0].data) if rows else None
+
+    def find_events(
+        self, where: EventFilter | None = None, *, sort: str = "date", limit: int = 50, offset: int = 0
+    ) -> EventPage:
+        """One page of the events a filter selects, in a stable order.
+
+        where (EventFilter | None): which events; None for all.
+        sort (str): one of EVENT_SORTS: "date" (undated last), "killed" (by best estimate, else
+            the low one; none last), "corroboration" (articles); a leading "-" reverses it.
+        limit (int): at most this many events.
+        offset (int): skip this many first.
+        RETURNS (EventPage): the events and the number that match in all.
+        RAISES StoreError: the sort is unknown, or limit or offset is negative.
+        """
+        if sort not in EVENT_SORTS:
+            raise StoreError(f"unknown event order {sort!r}; use one of {', '.join(EVENT_SORTS)}")
+        if limit < 0 or offset < 0:
+            raise StoreError(f"limit ({limit}) and offset ({offset}) must not be negative")
+        conditions = _event_conditions(where or EventFilter())
+        count = select(func.count()).select_from(EventRow).where(*conditions)
+        page = select(EventRow.data).where(*conditions).order_by(*_event_order(sort))
+        with self._read() as connection:
+            total = connection.scalar(count) or 0
+            rows = connection.execute(page.limit(limit).offset(offset)).all()
+        return EventPage([convert.from_jsonable(Event, row.data) for row in rows], total)
+
     # ---- credibility -----------------------------------------------------------------------------
 
     def save_credibility(self, article_id: str, credibility: Credibility) -> None:
@@ -318,6 +427,25 @@ class Store:
         statement = select(ArticleRow.id, ArticleRow.title, ArticleRow.text).where(matches)
         rows = self._rows(statement.order_by(ArticleRow.source, ArticleRow.id).limit(limit))
         return [SearchHit(article=row.id, title=row.title, snippet=_snippet(row.text, query)) for row in rows]
+
+    # ---- API tokens ------------------------------------------------------------------------------
+
+    def add_token(self, name: str, digest: str) -> None:
+        """Store an API token by its digest.
+
+        name (str): who or what the token is for, shown when it is listed.
+        digest (str): the token's SHA-256 hex digest (khabar.web.auth makes both).
+        RAISES StoreError: the digest is already stored, or the write failed.
+        """
+        row = {"digest": digest, "name": name, "created_at": datetime.now()}
+        with self._write(f"API token {name!r}") as connection:
+            connection.execute(insert(ApiTokenRow), [row])
+
+    def token(self, digest: str) -> ApiToken | None:
+        """The stored token with this SHA-256 hex digest, or None."""
+        statement = select(ApiTokenRow.name, ApiTokenRow.created_at).where(ApiTokenRow.digest == digest)
+        rows = self._rows(statement)
+        return ApiToken(name=rows[0].name, created_at=rows[0].created_at) if rows else None
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -384,6 +512,41 @@ def _update_mentions(connection: Connection, mentions: Iterable[Mention]) -> Non
         stored = set(connection.scalars(select(MentionRow.id)))
         missing = sorted(row["id"] for row in rows if row["id"] not in stored)
         raise StoreError(f"resolution names mentions that are not stored: {missing[:10]}")
+
+
+def _event_conditions(where: EventFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if where.since is not None:
+        conditions.append(func.coalesce(EventRow.date_end, EventRow.date_start) >= where.since)
+    if where.until is not None:
+        conditions.append(EventRow.date_start <= where.until)
+    equal = (
+        (EventRow.type, where.type),
+        (EventRow.country, where.country),
+        (EventRow.place_id, where.place),
+        (EventRow.status, where.status),
+    )
+    conditions += [column == value for column, value in equal if value is not None]
+    if where.min_corroboration is not None:
+        conditions.append(EventRow.n_articles >= where.min_corroboration)
+    if where.actor is not None:
+        taking_part = select(EventActorRow.event_id).where(EventActorRow.actor_id == where.actor)
+        if where.role is not None:
+            taking_part = taking_part.where(EventActorRow.role == where.role)
+        conditions.append(EventRow.id.in_(taking_part))
+    return conditions
+
+
+def _event_order(sort: str) -> tuple[Any, ...]:
+    """ORDER BY for an EVENT_SORTS name: missing values last either way, then the id."""
+    key = sort.removeprefix("-")
+    column = {
+        "date": EventRow.date_start,
+        "killed": func.coalesce(EventRow.killed_best, EventRow.killed_low),
+        "corroboration": EventRow.n_articles,
+    }[key]
+    direction = column.desc() if sort.startswith("-") else column.asc()
+    return (column.is_(None), direction, EventRow.id)
 
 
 def _snippet(text: str, query: str, *, width: int = 80) -> str:
