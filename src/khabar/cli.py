@@ -6,7 +6,6 @@ rest were stored); 2 bad usage or an error that stopped the command; 130 interru
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,7 +59,9 @@ def _open(db: str | None) -> Store:
 def ingest_cli(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories, globs, URLs, or - for stdin.")],
     db: DbOption = None,
-    published: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Publication date.")] = None,
+    published: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Publication date.")
+    ] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet name for every input.")] = None,
     title: Annotated[str | None, typer.Option(help="Title for every input.")] = None,
     allow_private: Annotated[bool, typer.Option(help="Allow URLs on private or loopback addresses.")] = False,
@@ -91,7 +92,9 @@ def _run_with_progress(inputs: list[str], store: Store, metadata: Metadata, allo
             )
         except KeyboardInterrupt:
             progress.stop()
-            err.print("[yellow]interrupted:[/] stored articles are complete; run the command again to finish.")
+            err.print(
+                "[yellow]interrupted:[/] stored articles are complete; run the command again to finish."
+            )
             raise typer.Exit(130) from None
 
 
@@ -112,7 +115,9 @@ def watch_cli(
     db: DbOption = None,
     interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 600.0,
     rounds: Annotated[int | None, typer.Option(help="Stop after this many polls.")] = None,
-    allow_private: Annotated[bool, typer.Option(help="Allow feeds on private or loopback addresses.")] = False,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow feeds on private or loopback addresses.")
+    ] = False,
 ) -> None:
     """Poll feeds and ingest each new entry as it appears.
 
@@ -123,7 +128,9 @@ def watch_cli(
     with _open(db) as store:
         try:
             seen = {article.url for article in store.articles() if article.url}
-            for item in watch(feeds, interval=interval, rounds=rounds, seen=seen, allow_private=allow_private):
+            for item in watch(
+                feeds, interval=interval, rounds=rounds, seen=seen, allow_private=allow_private
+            ):
                 report = pipeline.RunReport()
                 if isinstance(item, KhabarError):
                     err.print(f"[red]failed:[/] {escape(str(item))}")
@@ -507,23 +514,16 @@ def demo_cli(
 
     Example: [bold]khabar demo[/]
     """
-    workdir = Path(tempfile.mkdtemp(prefix="khabar-demo-"))
-    samples = workdir / "samples"
-    samples.mkdir()
-    for sample in resources.files("khabar").joinpath("samples").iterdir():
-        if sample.name.endswith(".txt"):
-            samples.joinpath(sample.name).write_bytes(sample.read_bytes())
-    target = db or workdir / "demo.db"
-    if db and db.exists():
-        db.unlink()
-    with _open(str(target)) as store:
-        report = _run_with_progress([str(samples)], store, Metadata(), False)
+    target = db or Path(tempfile.mkdtemp(prefix="khabar-demo-")) / "demo.db"
+    for stale in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    samples = resources.as_file(resources.files("khabar").joinpath("samples"))
+    with samples as folder, _open(str(target)) as store:
+        report = _run_with_progress([str(folder)], store, Metadata(), False)
         _print_overview(overview(store))
     _print_run(report)
     out.print(f"database: {target}")
     out.print(f"briefing: {_write_demo_brief(target, brief_file)}")
-    if db is None:
-        shutil.rmtree(samples, ignore_errors=True)
 
 
 def _write_demo_brief(db: Path, path: Path | None) -> Path:
@@ -539,7 +539,9 @@ def _print_overview(view: Overview) -> None:
     for line in view.articles:
         cred = f"{line.credibility.score:.2f} {line.credibility.label}" if line.credibility else "-"
         title = line.article.title or os.path.basename(line.article.source)
-        table.add_row(line.article.id, escape(title[:70]), escape(line.article.outlet or "-"), str(line.mentions), cred)
+        table.add_row(
+            line.article.id, escape(title[:70]), escape(line.article.outlet or "-"), str(line.mentions), cred
+        )
     out.print(table)
     types = ", ".join(f"{name} {count}" for name, count in view.events_by_type.items())
     out.print(f"{view.mentions} mentions merged into {sum(view.events_by_type.values())} events: {types}")
@@ -559,3 +561,8 @@ def _range(toll) -> str:
     if toll.low == toll.high:
         return str(toll.low)
     return f"{toll.low if toll.low is not None else '?'}–{toll.high if toll.high is not None else ''}"
+
+
+from khabar.web.commands import register as _register_web  # noqa: E402
+
+_register_web(app)

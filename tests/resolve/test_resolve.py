@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 from datetime import date
 from itertools import combinations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from resolve_fakes import article, mention, reporter
 
 from khabar.errors import InputError
-from khabar.models import RoleClaim
+from khabar.models import ActorRef, RoleClaim
 from khabar.resolve import resolve, resolve_incremental
 from khabar.resolve.context import build_context
 from khabar.resolve.merge import cluster, linked, pair_score
@@ -441,3 +442,11 @@ def test_resolve_role_needs_a_date(kb, gz):
     assert not resolve([], articles=SEED_ARTICLES, kb=kb, gazetteer=gz, role_claims=claims).contradictions
     published = [article("s001", published=date(2023, 5, 1))]
     assert not resolve(dated, articles=published, kb=kb, gazetteer=gz, role_claims=claims).contradictions
+
+
+def test_resolve_names_an_actor_unknown_to_knowledge_as_the_articles_write_it(kb, gz):
+    raid = mention("a1", "A", "ASSAULT", "Jaish al-Adl fighters attacked a border post.", trigger="attacked")
+    raid = replace(raid, actors=[ActorRef(text="Jaish al-Adl", actor="x-jaish-al-adl", span=(0, 12))])
+    result = resolve([raid], articles=[article("A")], kb=kb, gazetteer=gz)
+    assert "Jaish al-Adl" in result.events[0].title
+    assert "x-jaish-al-adl" not in result.events[0].title

@@ -2,8 +2,8 @@
 
 Store (after resolve and assess) -> `export_document` -> a dict following
 spec/khabar-v1.schema.json, the contract between the engine, the reports, the web UI and the
-evaluation -> `write_json` to a file or stdout; `validate_document` checks any document against
-the schema (`khabar check`).
+evaluation -> `write_json` to a file or stdout (`write_output` writes any export's text);
+`validate_document` checks any document against the schema (`khabar check`).
 
 Field names and shapes are the schema's; objects also carry extra fields the schema allows
 (spans of dates, tolls and references, `sentence_span`, `venue`, `about_mention`, an article's
@@ -196,20 +196,35 @@ def write_json(doc: dict[str, Any], out: Path | None = None) -> None:
     except (TypeError, ValueError) as exc:
         message = f"the document cannot be written as JSON: {exc}"
         raise ExportError(message, source=str(out or "<stdout>")) from exc
-    if out is None:
+    write_output(content, out)
+
+
+def write_output(content: str | bytes, out: Path | None = None) -> None:
+    """Write an export (text as UTF-8) to a file or standard output.
+
+    content (str | bytes): what to write.
+    out (Path | None): the file; None writes to standard output. The file is replaced
+        atomically (temporary file, then rename): a reader never sees half an export.
+    RAISES ExportError: the file cannot be written.
+    """
+    if out is None and isinstance(content, str):
         sys.stdout.write(content)
-        return
-    _replace_file(Path(out), content)
+    elif out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        _replace_file(Path(out), content.encode("utf-8") if isinstance(content, str) else content)
 
 
-def _replace_file(path: Path, content: str) -> None:
+def _replace_file(path: Path, data: bytes) -> None:
     temp_name = None
     try:
         descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         # mkstemp makes the file private (0600); an export is meant to be read, like any output
         os.fchmod(descriptor, path.stat().st_mode & 0o777 if path.exists() else DEFAULT_MODE)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(content)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)

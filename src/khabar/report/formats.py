@@ -38,7 +38,7 @@ from ..store.repository import Store
 from .exports import export_document
 from .series import ActorGraph, actor_graph
 
-__all__ = ["EXPORTERS", "acled_rows", "export", "register_exporter"]
+__all__ = ["EXPORTERS", "acled_rows", "export", "register_exporter", "spreadsheet_safe"]
 
 Exporter = Callable[[Store], str | bytes]
 #: every registered exporter by format name
@@ -81,7 +81,7 @@ def export(store: Store, fmt: str) -> str | bytes:
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         known = ", ".join(sorted(EXPORTERS))
-        raise ExportError(f"unknown export format (known: {known})", source=fmt)
+        raise ExportError(f"unknown format (known: {known})", source=fmt)
     return exporter(store)
 
 
@@ -165,7 +165,8 @@ def acled_rows(store: Store) -> list[dict[str, Any]]:
     """
     vocabulary = _acled()
     actors = {actor.id: actor for actor in store.actors()}
-    outlets = {a.id: a.outlet or a.title or a.source for a in store.articles()}
+    # a file's name, not its path: the path is where it happened to be read from
+    outlets = {a.id: a.outlet or a.title or a.source.rstrip("/").rsplit("/", 1)[-1] for a in store.articles()}
     disputes: dict[str, list[Contradiction]] = {}
     for contradiction in store.contradictions():
         disputes.setdefault(contradiction.about_event or "", []).append(contradiction)
@@ -245,7 +246,8 @@ def _actor_name(actor_id: str | None, actors: dict[str, Actor]) -> str:
     return actors[actor_id].name if actor_id in actors else actor_id
 
 
-def _cell(value: Any) -> Any:
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (= + - @) with a leading apostrophe."""
     if isinstance(value, str) and value.startswith(_FORMULA):
         return "'" + value
     return value
@@ -259,7 +261,7 @@ def _acled_csv(store: Store) -> str:
     writer.writeheader()
     numeric = {"latitude", "longitude"}
     for row in acled_rows(store):
-        writer.writerow({k: v if k in numeric else _cell(v) for k, v in row.items()})
+        writer.writerow({k: v if k in numeric else spreadsheet_safe(v) for k, v in row.items()})
     return out.getvalue()
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from khabar.models import Article, Contradiction, Credibility, Event
+from khabar.report.select import key_events
 from khabar.store.repository import Store
 
 
@@ -32,24 +34,18 @@ def overview(store: Store, *, top: int = 10) -> Overview:
     """The corpus at a glance.
 
     store (Store): the database to read.
-    top (int): how many events to list, most corroborated and deadliest first.
+    top (int): how many key events to list (see `report.select.key_events`), in date order.
     RETURNS (Overview): articles with credibility, event counts, top events, contradictions.
     """
     mentions = store.mentions()
     per_article = Counter(m.article for m in mentions)
     lines = [ArticleLine(a, store.credibility(a.id), per_article[a.id]) for a in store.articles()]
     events = store.events()
-    ranked = sorted(events, key=_importance, reverse=True)
+    key = key_events(events, top=top, mentions=mentions)
     return Overview(
         articles=lines,
         mentions=len(mentions),
-        events=ranked[:top],
+        events=sorted(key, key=lambda e: (e.date.start is None, e.date.start or date.min)),
         events_by_type=dict(Counter(e.type for e in events).most_common()),
         contradictions=store.contradictions(),
     )
-
-
-def _importance(event: Event) -> tuple[int, int, int]:
-    material = event.type in {"ASSAULT", "FIGHT", "COERCE", "AGREE", "RETREAT", "CONSULT"}
-    killed = (event.killed.low or 0) if event.killed else 0
-    return (event.corroboration.articles, int(material), killed)

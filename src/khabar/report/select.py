@@ -7,16 +7,20 @@ store's order (by start date, undated last). Read by `report.brief` and `report.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from ..errors import ExportError
-from ..models import PLOVER_TYPES, Actor, DateRef, Event
+from ..models import PLOVER_TYPES, VERBAL_TYPES, Actor, DateRef, Event, Mention
 from ..store.repository import Store
 from .series import country_code, side_members
 
-__all__ = ["Filters", "select_events"]
+__all__ = ["Filters", "key_events", "select_events"]
+
+#: How a source tells an event that is not news of the period: history, a hypothesis, a plan.
+BACKGROUND = frozenset({"historical", "hypothetical", "future", "negated"})
 
 
 @dataclass(frozen=True)
@@ -108,3 +112,23 @@ def _in_country(event: Event, code: str, actors: dict[str, Actor]) -> bool:
 
 def _parties(event: Event) -> Iterable[str]:
     return {*event.actors, *event.recipients}
+
+
+def key_events(events: Iterable[Event], *, top: int, mentions: Iterable[Mention] = ()) -> list[Event]:
+    """The events that matter most: acts rather than words, and (given their mentions) not ones
+    every source tells only as background, a hypothesis or a plan ("in 2022, when the U.S.
+    killed al-Zawahiri"); dated before undated (an undated event is a gap before it is a
+    development), then by corroboration plus deaths on a log scale, then the most recent."""
+    told_now = {m.event for m in mentions if m.modality not in BACKGROUND}
+    material = [
+        e
+        for e in events
+        if (e.acled is not None or e.type not in VERBAL_TYPES) and (not told_now or e.id in told_now)
+    ]
+    return sorted(material, key=_importance, reverse=True)[:top]
+
+
+def _importance(event: Event) -> tuple[bool, float, date]:
+    killed = (event.killed.best or event.killed.low or 0) if event.killed else 0
+    weight = event.corroboration.articles + math.log2(1 + killed)
+    return event.date.start is not None, weight, event.date.start or date.min

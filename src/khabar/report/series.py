@@ -40,6 +40,7 @@ __all__ = [
     "goldstein",
     "series_csv",
     "side_members",
+    "split_dyad",
 ]
 
 LEXICON = "goldstein.yaml"
@@ -191,6 +192,40 @@ def side_members(side: str, actors: Iterable[Actor]) -> set[str]:
     elif not members:
         raise ExportError("not a known actor (id, name or alias) nor an ISO country code", source=side)
     return {a for a in known if _belongs(a, members, known)}
+
+
+def split_dyad(text: str, actors: Iterable[Actor]) -> tuple[str, str]:
+    """The two sides of a dyad written "A-B" ("PAK-AFG", "afg-taliban-PAK").
+
+    text (str): the two sides joined by a hyphen. A side may hold hyphens itself: the text is cut
+        at the one hyphen where both parts name a side.
+    actors (Iterable[Actor]): the actors known, e.g. `store.actors()`.
+    RETURNS (tuple[str, str]): the two sides, as written.
+    RAISES ExportError: no cut, or more than one, gives two known sides.
+    """
+    known = list(actors)
+    cuts = [
+        (text[:at].strip(), text[at + 1 :].strip())
+        for at, char in enumerate(text)
+        if char == "-" and _names_side(text[:at], known) and _names_side(text[at + 1 :], known)
+    ]
+    if len(cuts) == 1:
+        return cuts[0]
+    if not cuts:
+        reason = "not two known sides (actor ids, names, aliases or country codes) joined by a hyphen"
+    else:
+        reason = "ambiguous: could be " + " or ".join(f"{a} and {b}" for a, b in cuts)
+    raise ExportError(reason, source=text)
+
+
+def _names_side(text: str, actors: list[Actor]) -> bool:
+    if not text.strip():
+        return False
+    try:
+        side_members(text, actors)
+    except ExportError:
+        return False
+    return True
 
 
 def _belongs(actor_id: str, members: set[str], known: dict[str, Actor]) -> bool:

@@ -8,6 +8,7 @@ Without a gazetteer places compare by id and name only.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,6 +61,8 @@ class Context:
     articles (dict[str, Article]): every article by id.
     mentions (dict[str, Mention]): every mention by id (a statement's `about_mention` is looked up here).
     corpus_date (date | None): the newest publication date, or the newest date the mentions name.
+    written_names (dict[str, str]): for actors the knowledge base does not know (found by the
+        NER model), the name as the articles write it.
     """
 
     lex: Lexicon
@@ -68,6 +71,7 @@ class Context:
     articles: dict[str, Article]
     mentions: dict[str, Mention]
     corpus_date: date | None
+    written_names: dict[str, str] = field(default_factory=dict)
     _tokens: dict[tuple[str, date | None], frozenset[str]] = field(default_factory=dict)
     _words: dict[str, frozenset[str]] = field(default_factory=dict)
     _flags: dict[tuple[str, str], bool] = field(default_factory=dict)
@@ -110,7 +114,7 @@ class Context:
 
     def actor_name(self, actor_id: str) -> str:
         actor = self.kb.actor(actor_id)
-        return actor.name if actor else actor_id
+        return actor.name if actor else self.written_names.get(actor_id, actor_id)
 
     def tokens(self, actor_id: str, on: date | None) -> frozenset[str]:
         """What an actor stands for: itself, its parents, its state's country (for state forces),
@@ -326,7 +330,18 @@ def build_context(
         articles={a.id: a for a in articles},
         mentions=by_id,
         corpus_date=corpus_date(mentions, articles=articles, irrealis=lexicon.irrealis),
+        written_names=_written_names(mentions, kb=kb),
     )
+
+
+def _written_names(mentions: Sequence[Mention], *, kb: KnowledgeBase) -> dict[str, str]:
+    """The commonest way the articles write each actor the knowledge base does not know."""
+    written: dict[str, Counter[str]] = defaultdict(Counter)
+    for mention in mentions:
+        for ref in (*mention.actors, *mention.recipients):
+            if ref.actor and kb.actor(ref.actor) is None:
+                written[ref.actor][ref.text.strip()] += 1
+    return {actor: names.most_common(1)[0][0] for actor, names in written.items()}
 
 
 def corpus_date(

@@ -12,12 +12,11 @@ span) of one article, quoted in the Sources appendix, so a reader can check ever
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
-from ...models import VERBAL_TYPES, Event
+from ...models import Event
 from ...store.repository import Store
-from ..select import Filters, select_events
+from ..select import Filters, key_events, select_events
 from . import sections
 from .model import Brief, Casualties, Citation, Disagreement, EventLine, Fact, Gaps, SourceLine, Statement
 from .render import render_html, render_markdown, render_pdf
@@ -73,8 +72,7 @@ def _assemble(record: Record, events: list[Event], filters: dict[str, str]) -> B
         if c.about_event in chosen or (not filters and not c.about_event)
     ]
     article_ids = sorted({a for e in events for a in e.articles} if filters else set(record.articles))
-    material = [e for e in events if e.acled is not None or e.type not in VERBAL_TYPES]
-    ranked = sorted(material, key=_importance, reverse=True)[: words()["key_developments"]]
+    ranked = key_events(events, top=words()["key_developments"], mentions=record.store.mentions())
     # built in reading order, so citations are numbered as a reader meets them
     key_developments = [record.line(e) for e in ranked]
     timeline = [record.line(e) for e in events if e.date.start]
@@ -104,11 +102,3 @@ def _assemble(record: Record, events: list[Event], filters: dict[str, str]) -> B
         events=events,
         actors=list(record.actors.values()),
     )
-
-
-def _importance(event: Event) -> tuple[bool, float, date]:
-    """Dated events first (an undated one is a gap before it is a development), then by
-    corroboration plus severity (deaths, on a log scale), then the most recent."""
-    killed = (event.killed.best or event.killed.low or 0) if event.killed else 0
-    weight = event.corroboration.articles + math.log2(1 + killed)
-    return event.date.start is not None, weight, event.date.start or date.min
