@@ -72,7 +72,8 @@ def _mark_line(doc: Doc, start: int, end: int) -> None:
 
 def dateline_dash(line: Span) -> Token | None:
     """The dash closing a dateline at the start of a line or sentence ("BAMAKO, Mali (Reuters) -
-    "): place names, commas, "&" and an agency in brackets before it, a comma or bracket among them.
+    ", "KHARTOUM, May 4 (Reuters) - "): place names, commas, "&", a date's day and year and an
+    agency in brackets before it, a comma or bracket among them.
 
     line (Span): the line or sentence.
     RETURNS (Token | None): the dash, or None when the line opens with no dateline.
@@ -80,8 +81,8 @@ def dateline_dash(line: Span) -> Token | None:
     for token in line[:MAX_DATELINE_TOKENS]:
         if token.text in DATELINE_DASHES and token.i > line.start and token.whitespace_:
             before = line.doc[line.start : token.i]
-            names = [t for t in before if t.is_alpha]
-            marks = {t.text for t in before if not t.is_alpha}
+            names = [t for t in before if t.text.rstrip(".").isalpha()]  # "Oct." too
+            marks = {t.text for t in before if not t.text.rstrip(".").isalpha() and not t.is_digit}
             capitalised = sum(not t.text[:1].isupper() for t in names) <= 1
             return (
                 token

@@ -36,9 +36,12 @@ __all__ = [
 
 _QUOTE = re.compile(r'"([^"\n]{2,}?)"|“([^”\n]{2,}?)”')
 _WORD = re.compile(r"[^\W_][\w'-]*")
-_NAME = (
-    r"[A-Z][\w.-]*?(?:'s)?(?:\s+(?:(?:of|for|the|al|bin|de|van|von)\s+)?[A-Z][\w.-]*?(?:'s)?){0,5}(?=\W|$)"
-)
+#: Spaces within a line: a source and its verb never stand on two lines ("... army says\n\nKHARTOUM,
+#: May 4 -" is a headline and a dateline, not "says KHARTOUM").
+_GAP = r"[^\S\n]"
+_WORD_OF_NAME = r"[A-Z][\w.-]*?(?:'s)?"
+_PARTICLE = rf"(?:(?:of|for|the|al|bin|de|van|von){_GAP}+)?"
+_NAME = rf"{_WORD_OF_NAME}(?:{_GAP}+{_PARTICLE}{_WORD_OF_NAME}){{0,5}}(?=\W|$)"
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 
 
@@ -159,10 +162,10 @@ def _named_sources(evidence: Evidence) -> dict[str, _Source]:
     not_names = set(lex["not_names"]) | vague
     patterns = {
         "according": _compile(rf"\b(?i:according to) (?:the )?({_NAME})", 0),
-        "speaker": _compile(rf"({_NAME})(?:,[^,\n]{{1,80}},)?\s+(?:\w+ly\s+)?(?:{verbs})\b", 0),
+        "speaker": _compile(rf"({_NAME})(?:,[^,\n]{{1,80}},)?{_GAP}+(?:\w+ly{_GAP}+)?(?:{verbs})\b", 0),
         # "the governor, Abdou Maman, said"
-        "apposed": _compile(rf",\s+({_NAME}),\s+(?:\w+ly\s+)?(?:{verbs})\b", 0),
-        "speaker_after": _compile(rf"\b(?:{verbs}),?\s+({_NAME})", 0),
+        "apposed": _compile(rf",{_GAP}+({_NAME}),{_GAP}+(?:\w+ly{_GAP}+)?(?:{verbs})\b", 0),
+        "speaker_after": _compile(rf"\b(?:{verbs}),?{_GAP}+({_NAME})", 0),
     }
     found: dict[str, _Source] = {}
     for how, pattern in patterns.items():

@@ -92,6 +92,32 @@ def test_assess_counts_named_sources_from_text():
     assert "1 direct quotes" in s.detail
 
 
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "Drone kills 12 in El Fasher, army says\n\nKHARTOUM, May 4 (Reuters) - A drone strike killed "
+            "12 people at a market, army spokesman Nabil Abdallah said.",
+            "Nabil Abdallah",
+        ),
+        (
+            "Jets hit rebel camp, junta says\n\nYANGON (AP) - Jets struck a camp in Sagaing on Monday, "
+            "military spokesman Zaw Min Tun said.",
+            "Zaw Min Tun",
+        ),
+        (
+            "Drones hit Kharkiv, governor reports\n\nKYIV, Ukraine - Drones hit Kharkiv overnight, "
+            "Governor Oleh Syniehubov said.",
+            "Governor Oleh Syniehubov",
+        ),
+    ],
+)
+def test_assess_dateline_after_a_headline_is_no_named_source(text, source):
+    detail = signal(assess(article(text), []), "named_sources").detail
+    assert source in detail
+    assert not any(city in detail for city in ("KHARTOUM", "YANGON", "KYIV"))
+
+
 def test_assess_vague_sources_are_not_named_sources():
     text = "Officials said the town was shelled. Analysts said more attacks were likely. Sources told us so."
     s = signal(assess(article(text), []), "named_sources")

@@ -277,6 +277,31 @@ def test_clean_leaves_addresses_alone_when_repairing_case():
     assert "https://example.org/pakistan/news" in run(text).text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drone strike killed at least 12 civilians at a market in El Fasher, the army said.",
+        "Militants ambushed soldiers near Djibo and police said insurgents fled on motorbikes.",
+        "The navy and air force shelled positions as journalists and aid workers left Goma.",
+        "Security forces fired on protesters in Mandalay, and refugees crossed into Thailand.",
+    ],
+)
+def test_clean_never_capitalises_generic_actors_with_the_knowledge_base(text):
+    # the knowledge base's own names (names=None): its generic actors have capitalised display
+    # names ("Civilians", "Police") but are common nouns, and the text has no casing damage
+    article = clean(RawDoc(source="test.txt", text=text, format="txt"))
+    assert article.text == text
+    assert "casing_repaired" not in codes(article)
+
+
+def test_clean_knowledge_proper_names_hold_no_generic_actor():
+    from khabar.knowledge import load_knowledge
+
+    names = {n.casefold() for n in load_knowledge().proper_names()}
+    assert not names & {"civilians", "police", "army", "militants", "soldiers", "insurgents"}
+    assert {"sudanese armed forces", "rapid support forces", "pakistan"} <= names
+
+
 def test_clean_repairs_casing_in_given_title():
     article = run(PROSE, title="Clashes on the pakistan border")
     assert article.title == "Clashes on the Pakistan border"

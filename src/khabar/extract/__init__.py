@@ -20,10 +20,10 @@ from spacy.tokens import Doc, Span, Token
 from khabar.annotate import is_headline
 from khabar.errors import InputError
 from khabar.extract.actors import find_actors, role_claims
-from khabar.extract.arguments import Arguments, unique_refs
+from khabar.extract.arguments import Arguments, in_context, unique_refs
 from khabar.extract.dates import date_for, find_dates
 from khabar.extract.discourse import Found, add_tolls, fill_pairs, link_about
-from khabar.extract.events import Anchors, Trigger, clause_of, find_triggers, is_light_verb
+from khabar.extract.events import Anchors, Trigger, clause_of, find_triggers, is_light_verb, shared_clause
 from khabar.extract.lexicon import EventLexicon, compile_lexicon
 from khabar.extract.location import Locator, overlaps
 from khabar.extract.modality import ModalityLexicon, compile_modality, modality_of, reporter_of
@@ -80,13 +80,15 @@ def extract(
     lexicons = _lexicons(kb)
     finds = find_actors(doc, kb=kb, on=article.published)
     new_actors = {a.id: a for a in finds.new_actors}
-    places = find_places(doc, gazetteer=gazetteer, countries=article_countries(doc, gazetteer=gazetteer))
-    where = Locator(doc, places, list(finds.refs), lexicons.events, gazetteer.is_feature_word)
+    countries = article_countries(doc, gazetteer=gazetteer)
+    places = find_places(doc, gazetteer=gazetteer, countries=countries)
+    refs = in_context(finds.refs, kb=kb, countries=countries)
+    where = Locator(doc, places, refs, lexicons.events, gazetteer.is_feature_word)
     actor_of: Callable[[str], Actor | None] = lambda i: kb.actor(i) or new_actors.get(i)  # noqa: E731
     state = _Article(
         article=article,
         doc=doc,
-        args=Arguments(doc, list(finds.refs), lexicons.events, actor_of, where, kb.is_generic),
+        args=Arguments(doc, refs, lexicons.events, actor_of, where, kb.is_generic),
         where=where,
         dates=find_dates(doc, published=article.published, year_hint=year_hint),
         tolls={sent.start: find_tolls(sent) for sent in doc.sents},
@@ -199,7 +201,8 @@ def _date(roots: Sequence[Token], dates: Sequence[DateRef]) -> DateRef:
 
 def _attached(doc: Doc, span: tuple[int, int], roots: Sequence[Token]) -> bool:
     """Whether a date hangs from one of the trigger heads or from the verb carrying them, passing
-    no other verb than a participle ("signed in September")."""
+    no other verb than a participle ("signed in September") or one sharing the carrying verb's
+    subject ("killed 12 and wounded 30 on Saturday")."""
     words = doc.char_span(*span, alignment_mode="expand")
     if words is None:
         return False
@@ -209,7 +212,8 @@ def _attached(doc: Doc, span: tuple[int, int], roots: Sequence[Token]) -> bool:
         if token.head.i == token.i:
             return False
         token = token.head
-        if token.pos_ in ("VERB", "AUX") and token.i not in goals and token.dep_ != "acl":
+        other_verb = token.pos_ in ("VERB", "AUX") and token.i not in goals and token.dep_ != "acl"
+        if other_verb and shared_clause(token).i not in goals:
             return False
     return True
 

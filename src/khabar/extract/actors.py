@@ -35,6 +35,8 @@ _ENTITY_LABELS = frozenset({"ORG", "PERSON", "NORP"})
 _STATE_SIDE = frozenset({"state", "government", "military", "police"})
 _ARMED = frozenset({"rebel", "militia", "military"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Entity labels a group's name never carries: "Lake Chad militants", "Monday militants" name none.
+_NOT_GROUP_NAME = _PLACE_LABELS | {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -68,6 +70,7 @@ class _Tools:
     exact: PhraseMatcher
     titles: dict[tuple[str, ...], str]
     title_words: frozenset[str]
+    title_starts: frozenset[str]
     former: frozenset[str]
     historical: frozenset[str]
     honorifics: frozenset[str]
@@ -75,6 +78,8 @@ class _Tools:
     kinds: list[tuple[str, list[tuple[str, ...]]]]
     not_actor_words: frozenset[str]
     not_actor_names: frozenset[str]
+    group_nouns: frozenset[str]
+    group_kinds: dict[str, str]
     surnames: dict[str, list[str]]
 
 
@@ -89,7 +94,10 @@ def find_actors(doc: Doc, *, kb: Knowledge, on: date | None = None) -> ActorFind
     """
     tools = _tools(kb, doc.vocab)
     new: dict[str, Actor] = {}
-    hits = _composed(doc, _alias_hits(doc, tools), kb=kb, tools=tools, on=on, new=new)
+    hits = _composed(
+        doc, _outside_place_names(doc, _alias_hits(doc, tools), kb), kb=kb, tools=tools, on=on, new=new
+    )
+    hits = _named_groups(doc, hits, kb=kb, tools=tools, new=new)
     hits = sorted(hits + _titled_surnames(doc, hits, kb=kb, tools=tools, on=on))
     hits, pending = _entity_hits(doc, hits, kb=kb, tools=tools, new=new)
     hits = sorted(hits + _surname_hits(doc, hits, pending, kb=kb, tools=tools, new=new))
@@ -144,6 +152,22 @@ def _alias_hits(doc: Doc, tools: _Tools) -> list[_Hit]:
     return sorted(_Hit(s.start, s.end, s.label_) for s in filter_spans(spans) if s.label_ != _BLOCKED)
 
 
+def _outside_place_names(doc: Doc, hits: list[_Hit], kb: Knowledge) -> list[_Hit]:
+    """The hits less the countries inside a longer place name: "Lake Chad", "Port Sudan", "the
+    Gulf of Oman" are places, not Chad, Sudan and Oman ("Kuwait City", a capital, is one hit)."""
+    covered = {i for h in hits for i in range(h.start, h.end)}
+    places = [e for e in doc.ents if e.label_ in _PLACE_LABELS]
+
+    def in_place_name(hit: _Hit) -> bool:
+        actor = kb.actor(hit.actor)
+        return (actor is not None and actor.kind == "state") and any(
+            e.start <= hit.start and hit.end <= e.end and any(t.i not in covered and _is_name(t) for t in e)
+            for e in places
+        )
+
+    return [h for h in hits if not in_place_name(h)]
+
+
 def _composed(
     doc: Doc, hits: list[_Hit], *, kb: Knowledge, tools: _Tools, on: date | None, new: dict[str, Actor]
 ) -> list[_Hit]:
@@ -188,7 +212,7 @@ def _specialise(owner_id: str, generic_id: str, *, kb: Knowledge, new: dict[str,
     owner, generic = kb.actor(owner_id), kb.actors[generic_id]
     if owner is None:
         return None
-    if owner.kind in ("rebel", "militia"):
+    if owner.kind in ("rebel", "militia", "external"):  # "Wagner fighters" are the Wagner Group
         return owner.id if generic.kind in _ARMED else None
     if owner.kind == "international":
         return owner.id if generic.kind in ("government", "military") else None
@@ -209,7 +233,8 @@ def _new_instance(country: str, generic: Actor, *, kb: Knowledge, new: dict[str,
         kind=generic.kind,
         country=country,
         acled_inter=generic.acled_inter,
-        parent=state.id if state else None,
+        # a country's troops or police belong to its state; its militants or civilians do not
+        parent=state.id if state and generic.kind in _STATE_SIDE else None,
     )
     return new.setdefault(actor.id, actor)
 
@@ -309,13 +334,14 @@ def _unknown_name(ent: Span, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Too
         or span is None
         or _is_fragment(span, tools)
         or _is_headline(ent.sent)
+        or _title_from(ent.doc, span.start, tools)[0] >= span.end  # "Defense" of "Defense Minister X"
     ):
         return None
     if any(t.lower_ in tools.not_actor_words for t in span) or norm(span.text) in tools.not_actor_names:
         return None
     inside = tuple(h for h in hits if h.start < span.end and span.start < h.end)
     if not inside:
-        return _Name(span, ent.label_)
+        return _Name(span, ent.label_, _country_before(span, hits, kb=kb, tools=tools))
     # An organisation whose name holds a country or a generic noun ("Egyptian Red Crescent",
     # "Police Training Center") is itself an actor; one holding other actors is not new.
     owners = [kb.actor(h.actor) for h in inside]
@@ -333,6 +359,113 @@ def _unknown_name(ent: Span, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Too
         return None
     country = next((a.country for a in owners if a and a.kind == "state"), None)
     return _Name(span, ent.label_, country, inside)
+
+
+def _country_before(span: Span, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Tools) -> str | None:
+    """The country of a person named after it and a title: "Iranian commander Ali Rezaei",
+    "Colombia's Defence Minister Pedro Sanchez", "Kremlin spokesman Dmitry Peskov"."""
+    doc, start = span.doc, span.start
+    while start > span.sent.start and _title_or_rank(doc, start - 1, tools):
+        start -= 1
+    start -= start > span.sent.start and doc[start - 1].text in _POSSESSIVE
+    owner = next((kb.actor(h.actor) for h in hits if h.end == start), None)
+    return owner.country if owner is not None and owner.kind not in ("person", "media") else None
+
+
+def _title_or_rank(doc: Doc, i: int, tools: _Tools) -> bool:
+    """A word of a title or rank before a name; a comma only right after a title ("Iran's army
+    spokesman, Ali Rezaei"), so "In Pakistan, Ali Rezaei" gives Ali Rezaei no country."""
+    if doc[i].text == ",":
+        return i > doc[i].sent.start and doc[i - 1].lower_ in tools.title_words
+    return doc[i].lower_ in tools.title_words or _skippable(doc, i, tools)
+
+
+def _named_groups(
+    doc: Doc, hits: list[_Hit], *, kb: Knowledge, tools: _Tools, new: dict[str, Actor]
+) -> list[_Hit]:
+    """A name the knowledge base lacks, before fighters or a group noun, is an armed group: "ELN
+    rebels", "Boko Haram fighters", "the Jaish al-Adl group", "the M23 rebel group", "the Kachin
+    Independence Army". The NER model misses such names or takes them for people; a name it tags
+    as an organisation with the noun inside is left to `_entity_hits`."""
+    covered = {i for h in hits for i in range(h.start, h.end)}
+    orgs = {t.i for e in doc.ents if e.label_ == "ORG" for t in e}
+    nouns = [h for h in hits if _group_noun(doc, h, kb)]
+    nouns += [_Hit(t.i, t.i + 1, "") for t in doc if t.lower_ in tools.group_nouns and t.i not in covered]
+    found = list(hits)
+    for noun in sorted(nouns):
+        between = noun.start
+        while between > 0 and between - 1 not in covered and doc[between - 1].lower_ in tools.group_kinds:
+            between -= 1
+        name = _name_before(doc, between, covered)
+        if (
+            name is None
+            or noun.start in orgs
+            or _is_headline(name.sent)
+            or norm(name.text) in tools.not_actor_names
+        ):
+            continue
+        if doc[noun.start].text[:1].isupper():  # the noun is part of the name: "Wagner Group"
+            name = doc[name.start : noun.end]
+        slug = norm(name.text).replace(" ", "-")
+        kind = _group_kind(name, doc[between : noun.start], noun, kb=kb, tools=tools)
+        actor = new.setdefault(
+            f"x-{slug}", Actor(id=f"x-{slug}", name=name.text, kind=kind, country=_named_country(name, kb))
+        )
+        found = [h for h in found if h != noun] + [_Hit(name.start, noun.end, actor.id)]
+        covered.update(range(name.start, noun.end))
+    return sorted(found)
+
+
+def _group_noun(doc: Doc, hit: _Hit, kb: Knowledge) -> bool:
+    """A generic noun a name before makes a group's: fighters' ("rebels", "militants", "gunmen"),
+    or any capitalised inside a sentence ("Independence Army")."""
+    if not kb.is_generic(hit.actor):
+        return False
+    first = doc[hit.start]
+    in_name = first.pos_ == "PROPN" and first.text[:1].isupper() and first.i != first.sent.start
+    return in_name or kb.actors[hit.actor].kind in ("rebel", "militia")
+
+
+def _group_kind(name: Span, between: Span, noun: _Hit, *, kb: Knowledge, tools: _Tools) -> str:
+    """A new group's kind: from the words of its name ("Jaish", "Liberation"), else from a word
+    between name and noun ("rebel group"), else from the noun ("rebels", "group")."""
+    kind = _kind([t.lower_ for t in name], tools)
+    said = [tools.group_kinds[t.lower_] for t in between]
+    if kind != "other" or not (said or noun.actor):
+        return kind if kind != "other" else _kind([name.doc[noun.start].lower_], tools)
+    return said[0] if said else kb.actors[noun.actor].kind
+
+
+def _name_before(doc: Doc, end: int, covered: set[int]) -> Span | None:
+    """The name ending right before a token ("Jaish al-Adl", "ELN", "Boko Haram"), from a capital
+    to a capital and taking in the whole of an entity it cuts ("People's Defence Force"); None
+    when there is none, or only one capitalised word the NER model does not call a name."""
+    sent_start = doc[end].sent.start
+    start = end
+    while start > sent_start and start - 1 not in covered and _name_word(doc[start - 1]):
+        start -= 1
+    while start > sent_start and start < end and doc[start].ent_iob_ == "I" and start - 1 not in covered:
+        start -= 1
+    # the tagger calls a capitalised "The" before a name a proper noun too
+    while start < end and (not doc[start].text[:1].isupper() or doc[start].lower_ in ("the", "a", "an")):
+        start += 1
+    if start == end or not doc[end - 1].text[:1].isupper():
+        return None
+    name = doc[start:end]
+    lone = len(name) == 1 and not _acronym(name[0]) and name[0].ent_type_ not in _ENTITY_LABELS
+    return None if lone else name
+
+
+def _name_word(token: spacy.tokens.Token) -> bool:
+    """A word of a name: a proper noun, an acronym the tagger took for a common noun ("ELN"), or
+    the hyphen of "al-Adl"; never a day or a number, nor a place unless an acronym ("M23")."""
+    if token.ent_type_ in _NOT_GROUP_NAME and not (token.ent_type_ in _PLACE_LABELS and _acronym(token)):
+        return False
+    return token.pos_ == "PROPN" or _acronym(token) or token.text == "-"
+
+
+def _acronym(token: spacy.tokens.Token) -> bool:
+    return len(token) > 1 and token.text.isupper() and any(c.isalpha() for c in token.text)
 
 
 def _leftover_names(
@@ -488,6 +621,9 @@ def _dated_earlier(sent: Span, on: date | None) -> bool:
 
 
 def _title_from(doc: Doc, i: int, tools: _Tools) -> tuple[int, str | None]:
+    # called for every token of every article: most words begin no title, so skip the lookups
+    if i >= len(doc) or doc[i].lower_ not in tools.title_starts:
+        return i, None
     for size in range(min(6, len(doc) - i), 0, -1):
         title = tools.titles.get(tuple(t.lower_ for t in doc[i : i + size]))
         if title:
@@ -625,6 +761,7 @@ def _tools(kb: Knowledge, vocab: Vocab) -> _Tools:
         exact=exact,
         titles=titles,
         title_words=frozenset(w for p in titles for w in p),
+        title_starts=frozenset(p[0] for p in titles),
         former=frozenset(lex.get("former", [])),
         historical=frozenset(lex.get("historical", [])),
         honorifics=frozenset(lex.get("honorifics", [])),
@@ -632,5 +769,7 @@ def _tools(kb: Knowledge, vocab: Vocab) -> _Tools:
         kinds=[(str(r["kind"]), _phrases(r["words"])) for r in lex.get("new_actor_kinds", [])],
         not_actor_words=frozenset(lex.get("not_actor_words", [])),
         not_actor_names=frozenset(norm(p) for p in lex.get("not_actors", [])),
+        group_nouns=frozenset(lex.get("group_nouns", [])),
+        group_kinds={str(w): str(k) for k, words in (lex.get("group_kinds") or {}).items() for w in words},
         surnames=surnames,
     )

@@ -22,20 +22,27 @@ where). It reads the dependency parse:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from khabar.annotate import is_headline
 from khabar.extract.events import Trigger, is_finite, light_verb
 from khabar.extract.lexicon import EventLexicon
 from khabar.extract.location import Locator, bare_name, conj_heads_children, objects_of
+from khabar.knowledge import Knowledge
 from khabar.models import Actor, ActorRef
 
-__all__ = ["Arguments", "unique_refs"]
+__all__ = ["Arguments", "in_context", "unique_refs"]
 
 VERBS = frozenset({"VERB", "AUX"})
 #: Named entities that may be actors the knowledge base does not know; an unknown GPE is a place.
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+#: Parts of speech of the words in a noun phrase ("the paramilitary Rapid Support Forces").
+PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM", "PART"})
+#: Kinds of generic actors that, unqualified, mean the forces of the state a report is about
+#: ("the army", "police"); "officials" or "civilians" may be anyone's.
+CONTEXT_KINDS = frozenset({"military", "police"})
 #: How many sentences back "it" and "they" look for a subject.
 SUBJECT_LOOKBACK = 3
 
@@ -174,8 +181,8 @@ class Arguments:
         )
 
     def _verb_agents(self, verb: Token) -> list[ActorRef]:
-        if _is_passive(verb) or _is_reduced_passive(verb):
-            return [r for by in _by_phrases(verb) for p in objects_of(by) for r in self.refs_at(p)]
+        if _is_passive(verb) or _is_reduced_passive(verb) or _is_headline_passive(verb):
+            return [r for by in _by_phrases(verb) for r in self._by_refs(by)]
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
         if subject is not None:
             return self.refs_at(subject)
@@ -199,7 +206,7 @@ class Arguments:
             elif child.dep_ == "compound" and not self.locator.is_small_place(child):
                 found += self._refs_within(child) or self._generic(child)
             elif child.dep_ == "prep" and (child.lower_ == "by" or (child.lower_ == "of" and of_agent)):
-                found += [r for p in objects_of(child) for r in self.refs_at(p)]
+                found += self._by_refs(child)
         if found:
             return unique_refs(found)
         verb = light_verb(noun, self.lexicon)
@@ -207,10 +214,21 @@ class Arguments:
             return []
         return self._verb_agents(verb)
 
+    def _by_refs(self, prep: Token) -> list[ActorRef]:
+        """The actors an agent phrase names ("by X"); when its object names none, those named by
+        the words right after the preposition, which the parser may have split off its object
+        ("by the paramilitary Rapid Support Forces", with "paramilitary" taken for the object)."""
+        found = [r for p in objects_of(prep) for r in self.refs_at(p)]
+        return found or unique_refs(r for t in _phrase_after(prep) for r in self._covering(t))
+
     def _verb_recipients(self, verb: Token, preps: frozenset[str], *, content: bool) -> list[ActorRef]:
         found: list[ActorRef] = []
+        if not content and verb.dep_ == "acl" and _is_reduced_passive(verb):
+            found += self.refs_at(verb.head)  # "villagers killed in an air raid"
         for child in verb.children:
-            if child.dep_ in ("dobj", "dative", "nsubjpass"):
+            if child.dep_ in ("dobj", "dative", "nsubjpass") or (
+                child.dep_ == "nsubj" and _is_headline_passive(verb)
+            ):
                 found += self.refs_at(child)
             elif child.dep_ == "prep" and child.lower_ in preps:
                 found += [r for p in objects_of(child) for r in self.refs_at(p)]
@@ -415,6 +433,17 @@ def _by_phrases(verb: Token) -> list[Token]:
     ]
 
 
+def _phrase_after(prep: Token) -> list[Token]:
+    """The words of the noun phrase right after a preposition, up to the next verb, preposition
+    or punctuation."""
+    words = []
+    for token in prep.doc[prep.i + 1 : prep.sent.end]:
+        if token.pos_ not in PHRASE_POS:
+            break
+        words.append(token)
+    return words
+
+
 def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
@@ -423,6 +452,13 @@ def _is_reduced_passive(verb: Token) -> bool:
     """A bare participle modifying something ("if denied", "the agreement signed by ...")."""
     bare = not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children)
     return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and bare
+
+
+def _is_headline_passive(verb: Token) -> bool:
+    """A headline's bare participle with a subject: "Two officers killed in ambush" says who was
+    killed, not who killed."""
+    bare = not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    return verb.tag_ == "VBN" and verb.dep_ == "ROOT" and bare and is_headline(verb.sent)
 
 
 def _finite_before(verb: Token) -> Token | None:
@@ -478,6 +514,45 @@ def _trim(words: Span) -> Span:
     while end > start and doc[end - 1].lower_ in ("'s", "’s", "'"):
         end -= 1
     return doc[start:end]
+
+
+def in_context(refs: Sequence[ActorRef], *, kb: Knowledge, countries: Sequence[str]) -> list[ActorRef]:
+    """Refs with each unqualified state force ("the army", "police") read as the one the article
+    speaks of: the only such force it names ("Sudan's army said ... fighting between the army and
+    the RSF"), else, in a report about one country, that country's own.
+
+    refs (Sequence[ActorRef]): the article's actor refs (`find_actors`).
+    kb (Knowledge): the knowledge base, for generic actors and their national instances.
+    countries (Sequence[str]): the countries the article is about (`article_countries`).
+    RETURNS (list[ActorRef]): the refs, generic ones relinked where the context tells whose.
+    """
+    named = {r.actor for r in refs if r.actor and not kb.is_generic(r.actor)}
+    found = []
+    for ref in refs:
+        actor = _instance_in_context(ref.actor, named, kb, countries) if ref.actor else None
+        found.append(replace(ref, actor=actor.id) if actor is not None else ref)
+    return found
+
+
+def _instance_in_context(
+    generic_id: str, named: set[str], kb: Knowledge, countries: Sequence[str]
+) -> Actor | None:
+    generic = kb.actor(generic_id)
+    if generic is None or not kb.is_generic(generic_id) or generic.kind not in CONTEXT_KINDS:
+        return None
+    instances = [
+        actor
+        for actor in (kb.actor(i) for i in sorted(named))
+        if actor is not None and actor.country and _is_instance(actor, generic_id, kb)
+    ]
+    if instances:
+        return instances[0] if len(instances) == 1 else None
+    return kb.instance(countries[0], generic_id) if len(countries) == 1 else None
+
+
+def _is_instance(actor: Actor, generic_id: str, kb: Knowledge) -> bool:
+    own = kb.instance(actor.country, generic_id) if actor.country else None
+    return own is not None and own.id == actor.id
 
 
 def unique_refs(refs: Iterable[ActorRef]) -> list[ActorRef]:

@@ -36,6 +36,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from khabar.errors import KnowledgeError
+from khabar.extract.events import shared_clause
 from khabar.models import DateRef, Precision, Span
 
 __all__ = ["check_lexicon", "corpus_year_hint", "date_for", "find_dates"]
@@ -154,11 +155,12 @@ def date_for(trigger: Token, dates: Sequence[DateRef]) -> DateRef:
 def _expressions(doc: Doc) -> list[_Expr]:
     """The date expressions of a doc, longest first where they overlap, in text order."""
     grammar = _grammar()
+    text = doc.text  # spaCy rebuilds Doc.text from every token on each access: read it once
     names = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NAME_LABELS]
     found = []
     for name, pattern in grammar.patterns:
-        for match in pattern.finditer(doc.text):
-            expr = _read(name, match, doc.text, grammar)
+        for match in pattern.finditer(text):
+            expr = _read(name, match, text, grammar)
             if expr is not None and not any(s < expr.span[1] and expr.span[0] < e for s, e in names):
                 found.append(expr)
     found += _ner_years(doc)
@@ -167,10 +169,10 @@ def _expressions(doc: Doc) -> list[_Expr]:
     for expr in found:
         if not chosen or expr.span[0] >= chosen[-1].span[1]:
             chosen.append(expr)
-        if len(chosen) > 1 and _names_its_day(chosen[-2], chosen[-1], doc.text):
+        if len(chosen) > 1 and _names_its_day(chosen[-2], chosen[-1], text):
             weekday, day = chosen[-2:]
             span = (weekday.span[0], day.span[1])
-            chosen[-2:] = [replace(day, text=doc.text[span[0] : span[1]], span=span)]
+            chosen[-2:] = [replace(day, text=text[span[0] : span[1]], span=span)]
     return chosen
 
 
@@ -389,11 +391,13 @@ def _week(day: date) -> tuple[date, date]:
 
 def _attachment(trigger: Token, root: Token) -> tuple[int, int]:
     """How directly a date's root word hangs from a trigger: (0 through the trigger's phrase,
-    1 in its clause, 2 elsewhere; then path length or token distance)."""
+    1 in its clause or a verb sharing its subject ("killed 12 and wounded 30 on Saturday"), 2
+    elsewhere; then path length or token distance)."""
     path, token, clause = 0, root, _clause(trigger).i
     while token.head.i != token.i and token.i not in (trigger.i, clause):
         token, path = token.head, path + 1
-        if token.pos_ in ("VERB", "AUX") and token.i not in (trigger.i, clause):
+        other_verb = token.pos_ in ("VERB", "AUX") and token.i not in (trigger.i, clause)
+        if other_verb and shared_clause(token).i != clause:
             break
     if token.i == trigger.i:
         return 0, path

@@ -65,9 +65,11 @@ def link_about(found: list[Found], *, lexicon: EventLexicon) -> list[Found]:
         about = item.about
         if about is None or item.mention.type not in ("ACCUSE", "REJECT"):
             continue
-        # "condemned the strikes": the strikers; "accused the army of bombing": the bombers
+        # "condemned the strikes": the strikers; "accused the army of bombing": the bombers; but
+        # "the RSF denied responsibility for the attack" is not aimed at the RSF
+        own = {a.actor or a.text for a in item.mention.actors}
         if not item.mention.recipients:
-            item.mention.recipients = list(about.mention.actors)
+            item.mention.recipients = [a for a in about.mention.actors if (a.actor or a.text) not in own]
         elif not about.mention.actors and about.trigger and item.mention.type == "ACCUSE":
             about.mention.actors = list(item.mention.recipients)
     return kept
@@ -227,12 +229,13 @@ def _sum(tolls: Sequence[Toll]) -> Toll:
 
 
 def _finish_violence(item: Found, *, doc: Doc, lexicon: EventLexicon, args: Arguments) -> None:
-    """Victims become recipients when nothing else says whom an attack hit; then the mode and the
-    ACLED category that depend on them."""
+    """Victims become recipients when nothing else says whom an attack hit (a fight's victims are
+    no side of it: "fighting between X and Y has killed thousands"); then the mode and the ACLED
+    category that depend on them."""
     mention, trigger = item.mention, item.trigger
     if trigger is None or trigger.type not in VIOLENT:
         return
-    if not mention.recipients and item.victims:
+    if not mention.recipients and item.victims and trigger.type not in lexicon.symmetric:
         mention.recipients = [_victim_ref(v, doc) for v in item.victims]
     mode, acled = _mode(trigger, lexicon)
     if mode and (mention.mode is None or mention.mode == trigger.kind.mode):

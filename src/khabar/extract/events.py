@@ -38,6 +38,7 @@ __all__ = [
     "is_finite",
     "is_light_verb",
     "light_verb",
+    "shared_clause",
 ]
 
 #: The families of violent types whose triggers may fold into one another.
@@ -51,6 +52,7 @@ MAX_GAP = 4
 #: Parts of speech a "~" gap may hold ("exchanged heavy fire", "upgrade their diplomatic ties").
 GAP_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM", "ADV", "CCONJ", "PART"})
 NOUNS, VERBS = frozenset({"NOUN", "PROPN"}), frozenset({"VERB", "AUX"})
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 FINITE_PRESENT = frozenset({"VBZ", "VBP"})
 #: The type a `becomes` rule gives words that report no event here ("shot down 58 missiles").
 NO_EVENT = "NONE"
@@ -335,6 +337,24 @@ def clause_of(token: Token) -> Token:
     while token.pos_ not in VERBS and token.head.i != token.i:
         token = token.head
     return token
+
+
+def shared_clause(verb: Token) -> Token:
+    """The first of coordinated verbs sharing one subject: the clause a subject-less conjunct
+    belongs to ("a strike killed 12 and wounded 30 at a market on Saturday": "wounded" -> "killed",
+    so the market and the day are the strike's too).
+
+    verb (Token): a verb.
+    RETURNS (Token): the verb its subject is shared with; the verb itself when it has its own.
+    """
+    while (
+        verb.dep_ == "conj"
+        and verb.head.i != verb.i
+        and verb.head.pos_ in VERBS
+        and not any(c.dep_ in SUBJECTS for c in verb.children)
+    ):
+        verb = verb.head
+    return verb
 
 
 def _is_habitual(root: Token) -> bool:

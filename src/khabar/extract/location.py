@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from khabar.annotate import dateline_dash
-from khabar.extract.events import SPEECH_ACTS, Trigger, ancestors, clause_of, light_verb
+from khabar.extract.events import (
+    SPEECH_ACTS,
+    SUBJECTS,
+    Trigger,
+    ancestors,
+    clause_of,
+    light_verb,
+    shared_clause,
+)
 from khabar.extract.lexicon import EventLexicon
 from khabar.extract.places import PlaceMatch
 from khabar.models import ActorRef
@@ -82,7 +90,7 @@ class Locator:
             candidates, [t.i for root in trigger.roots for t in self._own_place_words(root, preps)], heads
         )
         if own is not None or not speech:
-            return own or self._where(trigger, candidates)
+            return own or self._conjunct_place(trigger, candidates, heads) or self._where(trigger, candidates)
         if trigger.type in self.lexicon.content_located:
             loose = [m for m in candidates if self._is_locative(m) or not self._actor_named(m)]
             return self._best(loose, [t.i for t in trigger.root.subtree], heads)
@@ -150,13 +158,33 @@ class Locator:
         elif root.dep_ == "compound":
             holders.append(root.head)  # "bombing markets in Nyala"
         for holder in list(holders):
+            # "..., targeting a market in X"; a clause with a subject of its own ("hours after
+            # drones struck a building in Kharkiv") is another event
             holders += [
                 c
                 for c in holder.children
                 if c.dep_ in ("acl", "relcl", "advcl", "xcomp")
                 and c.lemma_.lower() in self.lexicon.target_verbs
+                and not any(s.dep_ in SUBJECTS for s in c.children)
             ]
         return holders
+
+    def _conjunct_place(
+        self, trigger: Trigger, candidates: Sequence[PlaceMatch], heads: set[int]
+    ) -> PlaceMatch | None:
+        """Where a verb coordinated with the trigger's own, sharing its subject, happened: "a
+        strike killed 12 and wounded 30 at a market in El Fasher" places the strike there."""
+        words = [
+            t.i
+            for root in trigger.roots
+            for holder in self._place_holders(root)
+            for verb in holder.children
+            if verb.dep_ == "conj" and verb.pos_ in VERBS and shared_clause(verb).i == holder.i
+            for prep in verb.children
+            if prep.dep_ == "prep" and prep.lower_ in self.lexicon.locative_preps
+            for t in prep.subtree
+        ]
+        return self._best(candidates, words, heads)
 
     def _own_place_words(self, root: Token, preps: frozenset[str]) -> Iterable[Token]:
         for holder in self._place_holders(root):

@@ -126,7 +126,7 @@ def reporter_of(
         return Reporter(
             words.text, None if vague else _first_actor(refs), (words.start_char, words.end_char)
         ), vague
-    for verb in _governing_verbs(root):
+    for verb in [*_governing_verbs(root), *_inserted_verbs(root)]:
         if verb.lemma_.lower() in lexicon.report_verbs:
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is None:
@@ -184,6 +184,13 @@ def _governing_verbs(root: Token) -> Iterable[Token]:
     while clause.dep_ in EMBEDDING and clause.head.i != clause.i:
         clause = clause.head
         yield clause
+
+
+def _inserted_verbs(root: Token) -> Iterable[Token]:
+    """Verbs of a reporting clause set into the trigger's clause or one above it ("Russia and
+    Ukraine agreed to a ceasefire, the Kremlin said, hours after ...")."""
+    for clause in [clause_of(root), *_governing_verbs(root)]:
+        yield from (c for c in clause.children if c.dep_ == "parataxis" and c.pos_ in VERBS)
 
 
 # ---- cues on the clause ----------------------------------------------------------------------------

@@ -91,8 +91,10 @@ def find_quotes(doc: Doc, *, lexicon: QuoteLexicon, prepositions: Sequence[Phras
     RETURNS (list[Quotation]): the quotations, speaker cues found where present.
     """
     found = []
-    for start, end in _pairs(doc.text):
-        quote = _quotation(doc, start, end, lexicon=lexicon, prepositions=prepositions)
+    text = doc.text  # spaCy rebuilds Doc.text from every token on each access: read it once
+    for start, end in _pairs(text):
+        inner = text[start + 1 : end]
+        quote = _quotation(doc, start, end, inner, lexicon=lexicon, prepositions=prepositions)
         if quote is not None:
             found.append(quote)
     return found
@@ -124,9 +126,8 @@ def _starts_words(line: str, k: int) -> bool:
 
 
 def _quotation(
-    doc: Doc, start: int, end: int, *, lexicon: QuoteLexicon, prepositions: Sequence[Phrase]
+    doc: Doc, start: int, end: int, inner: str, *, lexicon: QuoteLexicon, prepositions: Sequence[Phrase]
 ) -> Quotation | None:
-    inner = doc.text[start + 1 : end]
     left = len(inner) - len(inner.lstrip(TRIM))
     text = inner.strip(TRIM)
     if not WORD.search(text):

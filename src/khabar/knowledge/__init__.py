@@ -27,6 +27,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent
 #: Russian government); a rebel group is never "the country's militants".
 _STATE_SIDE = frozenset({"government", "military", "police"})
 _LEXICON_NAME = re.compile(r"[a-z0-9_-]+")
+_WORD_BREAK = re.compile(r"[\s-]+")
 
 
 @dataclass(frozen=True)
@@ -145,18 +146,27 @@ class Knowledge:
 
     def proper_names(self) -> set[str]:
         """Canonically cased names of actors and countries, their aliases, capitals and demonyms,
-        for repairing damaged casing; all-lower-case generic names ("police") are left out."""
+        for repairing damaged casing. Generic actors ("Civilians", "Police") are common nouns however
+        their display name is cased, so neither they nor any name spelt like one are included."""
+        generic = {
+            name.casefold()
+            for actor_id, entry in self._entries.items()
+            if entry.generic
+            for name in [entry.actor.name, *entry.actor.aliases]
+        }
         return {
             name
             for actor in self.actors.values()
             for name in [actor.name, *actor.aliases]
-            if any(c.isupper() for c in name)
+            if any(c.isupper() for c in name) and name.casefold() not in generic
         }
 
     def alias_forms(self) -> list[AliasForm]:
         """Every written form of every actor's name, for building a matcher. A leading "the" is
         dropped; a name with an apostrophe also comes with a typographic one; a deliberately
-        ambiguous name comes only with the actor it means by default."""
+        ambiguous name comes only with the actor it means by default. A name holding an acronym
+        ("US troops", "LeT") is exact, in three casings of its other words ("US troops", "US
+        Troops"), so "send us troops" is not the US military and "Let" not Lashkar-e-Taiba."""
         forms: dict[tuple[str, str], AliasForm] = {}
         for actor_id, entry in self._entries.items():
             for name in [entry.actor.name, *entry.actor.aliases]:
@@ -164,9 +174,11 @@ class Knowledge:
                 if not key or self._ambiguous.get(key, actor_id) != actor_id:
                     continue
                 text = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-                exact = name in entry.exact or (text.upper() == text and any(c.isalpha() for c in text))
-                for variant in {text, text.replace("'", "’")}:
-                    forms[variant, actor_id] = AliasForm(variant, actor_id, exact)
+                casings = [text] if name in entry.exact else _acronym_casings(text)
+                exact = name in entry.exact or bool(casings)
+                for cased in casings or [text]:
+                    for variant in {cased, cased.replace("'", "’")}:
+                        forms[variant, actor_id] = AliasForm(variant, actor_id, exact)
         return list(forms.values())
 
     def lexicon(self, name: str) -> dict:
@@ -229,6 +241,21 @@ def load_knowledge(path: Path | None = None) -> Knowledge:
 @lru_cache(maxsize=1)
 def _default_knowledge() -> Knowledge:
     return Knowledge(read_knowledge(DEFAULT_PATH), path=DEFAULT_PATH)
+
+
+def _acronym_casings(text: str) -> list[str]:
+    """The casings a name holding an acronym is matched in: its acronyms as written, its other words
+    as written, in lower case and capitalised; [] for a name without one. An acronym is a word (or
+    a hyphenated part of one) with two capitals: "US", "U.S.", "LeT", "ISIS-K", "TOLOnews"."""
+    words = text.split(" ")
+    acronyms = [any(sum(c.isupper() for c in part) >= 2 for part in _WORD_BREAK.split(w)) for w in words]
+    if not any(acronyms):
+        return []
+    recased = [
+        " ".join(w if acronym else change(w) for w, acronym in zip(words, acronyms, strict=True))
+        for change in (str.lower, lambda w: w[:1].upper() + w[1:])
+    ]
+    return list(dict.fromkeys([text, *recased]))
 
 
 def _covers(role: Role, on: date) -> bool:

@@ -11,7 +11,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, get_args
 
@@ -86,6 +86,11 @@ def read_yaml(path: Path) -> Any:
         raise KnowledgeError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from exc
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"not valid YAML: {exc}", source=str(path)) from exc
+    except ValueError as exc:
+        # PyYAML builds dates while parsing, so `from: 2024-02-30` fails here, not in the checks
+        raise KnowledgeError(
+            f"a value written as a date is not a real date: {exc}", source=str(path)
+        ) from exc
 
 
 def read_knowledge(folder: Path) -> KnowledgeData:
@@ -106,9 +111,11 @@ def read_knowledge(folder: Path) -> KnowledgeData:
         states[entry.actor.country or ""] = entry.actor.id
     for raw in _list(actors["actors"], actors_path, "actors"):
         _add(entries, _actor(raw, actors_path), actors_path)
-    ambiguous = {**_ambiguous(countries, countries_path), **_ambiguous(actors, actors_path)}
+    ambiguous = {**_ambiguous(countries, countries_path, entries), **_ambiguous(actors, actors_path, entries)}
     _check_links(entries, actors_path)
-    _check_aliases(entries, ambiguous, actors_path)
+    _check_aliases(
+        entries, ambiguous, {i: countries_path if i in states.values() else actors_path for i in entries}
+    )
     return KnowledgeData(entries=entries, ambiguous=ambiguous, states=states)
 
 
@@ -180,7 +187,8 @@ def _role(raw: Any, path: Path, where: str) -> Role:
 def _day(value: Any, path: Path, where: str, *, last: bool) -> date | None:
     """A role's date; a partial one (2024, 2024-03) covers its whole year or month, so a start
     takes its first day and an end its last."""
-    if value is None or isinstance(value, date):
+    # a YAML timestamp (`2024-03-11 09:00`) is a datetime: not one of the forms the schema allows
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     match = _PARTIAL_DATE.fullmatch(str(value))
     if not match:
@@ -207,11 +215,14 @@ def _add(entries: dict[str, ActorEntry], entry: ActorEntry, path: Path) -> None:
     entries[entry.actor.id] = entry
 
 
-def _ambiguous(data: dict, path: Path) -> dict[str, str]:
+def _ambiguous(data: dict, path: Path, entries: dict[str, ActorEntry]) -> dict[str, str]:
     raw = data.get("ambiguous") or {}
     if not isinstance(raw, dict):
         raise KnowledgeError("`ambiguous` must map a name to the actor id it means", source=str(path))
-    return {norm(str(name)): _text(target, path, f"ambiguous {name!r}") for name, target in raw.items()}
+    for name, target in raw.items():
+        if _text(target, path, f"ambiguous {name!r}") not in entries:
+            raise KnowledgeError(f"ambiguous {name!r}: {target!r} is not an actor id", source=str(path))
+    return {norm(str(name)): target.strip() for name, target in raw.items()}
 
 
 def _check_links(entries: dict[str, ActorEntry], path: Path) -> None:
@@ -241,7 +252,9 @@ def _check_no_cycle(actor_id: str, entries: dict[str, ActorEntry], path: Path) -
         parent = entries[parent].actor.parent
 
 
-def _check_aliases(entries: dict[str, ActorEntry], ambiguous: dict[str, str], path: Path) -> None:
+def _check_aliases(entries: dict[str, ActorEntry], ambiguous: dict[str, str], files: dict[str, Path]) -> None:
+    """No name for two actors unless `ambiguous` says which it means; a clash is reported in the
+    file of the actor that brought it (countries come first, so two countries -> countries.yaml)."""
     owners: dict[str, str] = {}
     for actor_id, entry in entries.items():
         for name in {norm(n) for n in [entry.actor.name, *entry.actor.aliases]} - {""}:
@@ -250,11 +263,8 @@ def _check_aliases(entries: dict[str, ActorEntry], ambiguous: dict[str, str], pa
                 raise KnowledgeError(
                     f"name {name!r} belongs to both {other!r} and {actor_id!r}; "
                     "list it under `ambiguous` with the actor it means",
-                    source=str(path),
+                    source=str(files[actor_id]),
                 )
-    for name, target in ambiguous.items():
-        if target not in entries:
-            raise KnowledgeError(f"ambiguous {name!r}: {target!r} is not an actor id", source=str(path))
 
 
 # ---- small validators ----------------------------------------------------------------------------
