@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages khabar's tests need beyond Python: Chromium for the browser tests and the
-# Pango/HarfBuzz libraries WeasyPrint renders PDF briefs with. Installs only what is missing,
+# Pango/HarfBuzz libraries WeasyPrint renders PDF briefs with, and PostgreSQL, whose initdb and
+# pg_ctl the store tests start a throwaway server with. Installs only what is missing,
 # so a second `make setup` costs nothing. Needs root or sudo; prints what to install otherwise.
 set -euo pipefail
 
-packages=(chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0)
+packages=(chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
+  postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -178,7 +178,9 @@ def check_cli(path: Annotated[Path, typer.Argument(help="A khabar/v1 JSON export
 
 @app.command("search")
 def search_cli(
-    query: Annotated[str, typer.Argument(help="Full-text query (SQLite FTS5 syntax).")],
+    query: Annotated[
+        str, typer.Argument(help='Full-text query: words, "phrases", prefix*, AND, OR, NOT, parentheses.')
+    ],
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="How many hits.")] = 20,
 ) -> None:

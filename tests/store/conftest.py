@@ -1,13 +1,18 @@
 """Hand-made stage objects for the store tests: an article about an invented clash, with a
-mention that sets every field, and a resolution of it."""
+mention that sets every field, and a resolution of it; and the databases the tests run on: each
+store test that takes `db` or `db_target` runs on SQLite and on a throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from postgres import PostgresServer, ServerUnavailable
+from sqlalchemy import text
 
 from khabar.models import (
     Acled,
@@ -31,6 +36,9 @@ from khabar.models import (
     RoleClaim,
     Toll,
 )
+from khabar.store.db import make_engine
+from khabar.store.repository import Store
+from khabar.store.schema import Base
 
 TEXT = (
     "Militia fighters attacked a checkpoint in Riverton on Tuesday, killing between three and five "
@@ -209,3 +217,71 @@ def make() -> SimpleNamespace:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "khabar.db"
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session, started when a test first needs it. Without
+    PostgreSQL installed the tests that need it fail, saying what to install: CI has it."""
+    try:
+        server = PostgresServer.start()
+    except ServerUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_target(request: pytest.FixtureRequest, backend: str, db_path: Path) -> str:
+    """A new, empty database on the test's backend: a SQLite file, or a PostgreSQL URL."""
+    if backend == "sqlite":
+        return str(db_path)
+    return request.getfixturevalue("postgres_server").create_database()
+
+
+@pytest.fixture(scope="session")
+def postgres_store(postgres_server: PostgresServer) -> str:
+    """The URL of one PostgreSQL database, migrated once, that `db` empties for each test:
+    emptying ten tables costs a tenth of creating and migrating a database."""
+    url = postgres_server.create_database()
+    Store.open(url).close()
+    return url
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest, backend: str, sql: Callable[..., list[Any]]) -> Iterator[Store]:
+    """The store on each backend: SQLite in memory, as in the root conftest, or PostgreSQL."""
+    if backend == "sqlite":
+        target = ":memory:"
+    else:
+        target = request.getfixturevalue("postgres_store")
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        sql(target, f"TRUNCATE {tables} RESTART IDENTITY")
+    store = Store.open(target)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def sql() -> Callable[..., list[Any]]:
+    """`sql(target, statement, **params)`: the rows of one statement, run and committed on its
+    own connection, as another program using the database would."""
+
+    def run(target: str, statement: str, **params: Any) -> list[Any]:
+        engine = make_engine(target)
+        try:
+            with engine.begin() as connection:
+                result = connection.execute(text(statement), params)
+                return list(result) if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+    return run

@@ -1,17 +1,19 @@
-"""Opening the database: migrations build every table, view and the full-text index, the models
-agree with the migrations, SQLite runs in WAL mode, paths and URLs are understood."""
+"""Opening the database: migrations build every table, view and the full-text index (on SQLite and
+PostgreSQL, from empty and back), the models agree with the migrations, SQLite runs in WAL mode,
+paths and URLs are understood."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sqlite3
+import sys
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 
 from khabar.errors import StoreError
 from khabar.store.db import alembic_config, database_url, make_engine
@@ -28,6 +30,7 @@ TABLES = {
     "actors",
     "places",
     "role_claims",
+    "api_tokens",
 }
 VIEWS = {"event_summary", "mention_sources"}
 INDEXES = {
@@ -62,14 +65,43 @@ def test_store_migration_creates_tables_views_indexes_and_fts(db_path):
     assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def test_store_models_match_migrations(db_path):
-    Store.open(db_path).close()
+def test_store_migration_from_empty_builds_the_schema_on_every_backend(db_target):
+    Store.open(db_target).close()
+    engine = make_engine(db_target)
+    schema = inspect(engine)
+    assert set(schema.get_table_names()) >= TABLES | {"alembic_version"}
+    assert set(schema.get_view_names()) == VIEWS
+    assert {index["name"] for table in TABLES for index in schema.get_indexes(table)} >= INDEXES
+    with engine.connect() as connection:
+        version = MigrationContext.configure(connection).get_current_revision()
+    engine.dispose()
+    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_store_migrations_go_down_to_empty_and_up_again(db_target, make):
+    Store.open(db_target).close()
+    engine = make_engine(db_target)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    schema = inspect(engine)
+    assert set(schema.get_table_names()) == {"alembic_version"} and schema.get_view_names() == []
+    engine.dispose()
+    with Store.open(db_target) as store:
+        store.add_article(make.article())
+        assert [hit.article for hit in store.search("checkpoint")] == ["art1"]
+
+
+def test_store_models_match_migrations(db_target):
+    Store.open(db_target).close()
 
     def ours(name, type_, parent_names):
-        # FTS5's shadow tables and Alembic's own table are not models
-        return type_ != "table" or name in TABLES
+        # FTS5's shadow tables, Alembic's own table and PostgreSQL's full-text index (on an
+        # expression, which models cannot declare portably) are not models
+        return (type_ != "table" or name in TABLES) and name != "ix_articles_fts"
 
-    engine = make_engine(db_path)
+    engine = make_engine(db_target)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_name": ours, "compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
@@ -127,14 +159,15 @@ def test_store_bad_url_is_a_store_error():
         database_url("no-such-scheme+://")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("psycopg") is not None, reason="psycopg is installed")
-def test_store_postgresql_without_driver_is_a_store_error():
+def test_store_postgresql_without_driver_is_a_store_error(monkeypatch):
+    # None in sys.modules makes `import psycopg` fail, as on a machine without the driver
+    monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(StoreError, match="cannot use this database") as caught:
         make_engine("postgresql+psycopg://analyst:secret@db.example/khabar")
     assert "secret" not in str(caught.value)
 
 
-def test_store_postgresql_migration_has_views_but_no_fts():
+def test_store_postgresql_migration_has_views_and_its_own_full_text_index():
     buffer = io.StringIO()
     config = alembic_config("postgresql://analyst@db.example/khabar")
     config.output_buffer = buffer
@@ -143,6 +176,7 @@ def test_store_postgresql_migration_has_views_but_no_fts():
     assert "CREATE TABLE mentions" in sql and "CREATE VIEW event_summary" in sql
     assert "string_agg" in sql and "group_concat" not in sql
     assert "fts5" not in sql.lower()
+    assert "CREATE TEXT SEARCH CONFIGURATION khabar" in sql and "USING gin" in sql
 
 
 def test_store_non_database_file_is_a_store_error(tmp_path):

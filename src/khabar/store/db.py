@@ -6,8 +6,11 @@ ready for store/repository.py, the only module that sends SQL through it.
 SQLite (the default, one file) gets WAL journaling so readers never wait for the writer,
 foreign keys, a busy timeout instead of instant "database is locked", and explicit BEGIN: khabar
 emits BEGIN itself (BEGIN IMMEDIATE for writes, see `WRITE`) because Python 3.11's sqlite3 would
-otherwise leave DDL and reads outside transactions. PostgreSQL (`postgresql+psycopg://...`) goes
-through the same models and migrations.
+otherwise leave DDL and reads outside transactions. PostgreSQL (`postgresql+psycopg://...`, the
+`postgres` extra installs the driver) goes through the same models and migrations; there a write
+transaction starts by taking a transaction-level advisory lock, so writers queue one at a time
+as they do on SQLite, and a check-then-write (is the article stored? which migration is in?)
+cannot race another process.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 #: (a deferred transaction that reads first and writes later can fail with SQLITE_BUSY at once).
 WRITE = "khabar_write"
 BUSY_TIMEOUT_MS = 10_000
+#: the PostgreSQL advisory lock khabar's writers take: "khabar" in ASCII, read as a number
+WRITE_LOCK = int.from_bytes(b"khabar", "big")
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
@@ -76,6 +81,8 @@ def make_engine(target: str | Path) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", _postgresql_begin)
     return engine
 
 
@@ -98,6 +105,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     immediate = connection.get_execution_options().get(WRITE, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _postgresql_begin(connection: Any) -> None:
+    # released by COMMIT or ROLLBACK, so a crashed writer cannot leave it held
+    if connection.get_execution_options().get(WRITE, False):
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
 
 def alembic_config(url: URL | str | None = None) -> Config:

@@ -16,9 +16,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..models import (
@@ -62,12 +62,39 @@ from .schema import (
     PlaceRow,
     RoleClaimRow,
 )
+from .search import compile_query
 
 DEFAULT_DB = "khabar.db"
 #: marks around the matched words in `SearchHit.snippet`; escape the snippet before showing it
 SNIPPET_MARKS = ("«", "»")
 SNIPPET_TOKENS = 16
 
+
+#: what PostgreSQL searches, the very expression of the migration's GIN index `ix_articles_fts`.
+#: ASCII punctuation becomes space first: PostgreSQL's parser would otherwise read "F-16" as "F"
+#: and "-16", "3.5" and "news.example/x" as one word each, where SQLite's unicode61 sees words.
+_WORDS = r"regexp_replace({}, '[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]', ' ', 'g')"
+_DOCUMENT = "to_tsvector('khabar', " + _WORDS.format("coalesce(title, '') || ' ' || text") + ")"
+_HEADLINE = (
+    f'\'StartSel="{SNIPPET_MARKS[0]}", StopSel="{SNIPPET_MARKS[1]}", '
+    f"MaxWords={SNIPPET_TOKENS}, MinWords={SNIPPET_TOKENS // 2}'"
+)
+#: each takes :query, from store/search.py's compile_query, and :limit
+SEARCH_SQL = {
+    "sqlite": text(
+        f"SELECT article_id, title, snippet(articles_fts, -1, '{SNIPPET_MARKS[0]}', '{SNIPPET_MARKS[1]}', "
+        f"'…', {SNIPPET_TOKENS}) AS snippet "
+        "FROM articles_fts WHERE articles_fts MATCH :query ORDER BY rank, article_id LIMIT :limit"
+    ),
+    # the snippet comes from the text, or from the title when only the title matches
+    "postgresql": text(
+        f"SELECT id AS article_id, title, CASE WHEN to_tsvector('khabar', {_WORDS.format('text')}) @@ q "
+        f"THEN ts_headline('khabar', text, q, {_HEADLINE}) "
+        f"ELSE ts_headline('khabar', coalesce(title, ''), q, {_HEADLINE}) END AS snippet "
+        f"FROM articles, to_tsquery('khabar', :query) AS q WHERE {_DOCUMENT} @@ q "
+        f"ORDER BY ts_rank({_DOCUMENT}, q) DESC, id LIMIT :limit"
+    ),
+}
 
 #: the orders `find_events` knows; each ends on the event id, so pages never overlap or skip
 EVENT_SORTS = ("date", "-date", "killed", "-killed", "corroboration", "-corroboration")
@@ -360,11 +387,18 @@ class Store:
             raise StoreError(f"limit ({limit}) and offset ({offset}) must not be negative")
         conditions = _event_conditions(where or EventFilter())
         count = select(func.count()).select_from(EventRow).where(*conditions)
-        page = select(EventRow.data).where(*conditions).order_by(*_event_order(sort))
+        # the page's ids first, sorted on the narrow indexed columns; only then the JSON of those
+        # few rows (sorting the rows whole would drag every event's JSON through the sorter)
+        page = (
+            select(EventRow.id).where(*conditions).order_by(*_event_order(sort)).limit(limit).offset(offset)
+        )
         with self._read() as connection:
             total = connection.scalar(count) or 0
-            rows = connection.execute(page.limit(limit).offset(offset)).all()
-        return EventPage([convert.from_jsonable(Event, row.data) for row in rows], total)
+            ids = list(connection.scalars(page))
+            found = dict(
+                connection.execute(select(EventRow.id, EventRow.data).where(EventRow.id.in_(ids))).all()
+            )
+        return EventPage([convert.from_jsonable(Event, found[i]) for i in ids], total)
 
     # ---- credibility -----------------------------------------------------------------------------
 
@@ -390,43 +424,21 @@ class Store:
     # ---- search ----------------------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Full-text search over article titles and texts.
+        """Full-text search over article titles and texts, the same on SQLite and PostgreSQL.
 
-        query (str): on SQLite, FTS5 syntax: words, "a phrase", AND/OR/NOT, prefix*, NEAR(a b).
-            On PostgreSQL, a plain substring.
+        query (str): words, "a phrase", AND/OR/NOT, prefix*, (parentheses), and on SQLite
+            NEAR(a b); case and diacritics do not matter (store/search.py has the syntax).
         limit (int): at most this many hits.
         RETURNS (list[SearchHit]): best match first; nothing for a blank query.
-        RAISES StoreError: the query is not valid FTS5 syntax (the message says why).
+        RAISES StoreError: the query is not valid (the message says why), or uses NEAR on
+            PostgreSQL.
         """
         if not query.strip():
             return []
-        if self.engine.dialect.name == "sqlite":
-            return self._search_fts(query, limit=limit)
-        return self._search_substring(query, limit=limit)
-
-    def _search_fts(self, query: str, *, limit: int) -> list[SearchHit]:
-        statement = text(
-            "SELECT article_id, title, snippet(articles_fts, -1, :open, :close, '…', :tokens) AS snippet "
-            "FROM articles_fts WHERE articles_fts MATCH :query ORDER BY rank, article_id LIMIT :limit"
-        )
-        marks = {"open": SNIPPET_MARKS[0], "close": SNIPPET_MARKS[1], "tokens": SNIPPET_TOKENS}
-        try:
-            with self.engine.connect() as connection:
-                rows = connection.execute(statement, {"query": query, "limit": limit, **marks}).all()
-        except OperationalError as exc:
-            message = (
-                f"search query {query!r} is not valid full-text syntax ({_reason(exc)}); "
-                'put words with punctuation in "double quotes"'
-            )
-            raise StoreError(message, source=self.name) from exc
+        dialect = self.engine.dialect.name
+        compiled = compile_query(query, dialect=dialect, source=self.name)
+        rows = self._rows(SEARCH_SQL[dialect].bindparams(query=compiled, limit=limit))
         return [SearchHit(article=row.article_id, title=row.title, snippet=row.snippet) for row in rows]
-
-    def _search_substring(self, query: str, *, limit: int) -> list[SearchHit]:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        matches = or_(*(column.ilike(pattern, escape="\\") for column in (ArticleRow.title, ArticleRow.text)))
-        statement = select(ArticleRow.id, ArticleRow.title, ArticleRow.text).where(matches)
-        rows = self._rows(statement.order_by(ArticleRow.source, ArticleRow.id).limit(limit))
-        return [SearchHit(article=row.id, title=row.title, snippet=_snippet(row.text, query)) for row in rows]
 
     # ---- API tokens ------------------------------------------------------------------------------
 
@@ -538,21 +550,14 @@ def _event_conditions(where: EventFilter) -> list[Any]:
 
 
 def _event_order(sort: str) -> tuple[Any, ...]:
-    """ORDER BY for an EVENT_SORTS name: missing values last either way, then the id."""
+    """ORDER BY for an EVENT_SORTS name: missing values last either way, ties by id in the same
+    direction (so the date orders read straight off ix_events_by_date and ix_events_by_date_desc)."""
     key = sort.removeprefix("-")
     column = {
         "date": EventRow.date_start,
         "killed": func.coalesce(EventRow.killed_best, EventRow.killed_low),
         "corroboration": EventRow.n_articles,
     }[key]
-    direction = column.desc() if sort.startswith("-") else column.asc()
-    return (column.is_(None), direction, EventRow.id)
-
-
-def _snippet(text: str, query: str, *, width: int = 80) -> str:
-    at = text.lower().find(query.lower())
-    if at < 0:
-        return text[:width]
-    start = max(0, at - width // 2)
-    end = at + len(query)
-    return f"{text[start:at]}{SNIPPET_MARKS[0]}{text[at:end]}{SNIPPET_MARKS[1]}{text[end : end + width // 2]}"
+    if sort.startswith("-"):
+        return (column.is_(None), column.desc(), EventRow.id.desc())
+    return (column.is_(None), column.asc(), EventRow.id.asc())

@@ -197,3 +197,41 @@ class RoleClaimRow(Base):
     span_start: Mapped[int]
     span_end: Mapped[int]
     text: Mapped[str]
+
+
+class ApiTokenRow(Base):
+    """A token that lets a client write through `khabar serve` (#6). Only the SHA-256 digest is
+    kept: a stolen database file does not hand out working tokens."""
+
+    __tablename__ = "api_tokens"
+
+    digest: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    created_at: Mapped[datetime]
+
+
+# The events list of `khabar serve` (#6), a page at a time over tens of thousands of events
+# (Store.find_events). SQLite puts NULL first, so "undated last" orders on `date_start IS NULL`
+# first; these indexes hold that expression, so the date orders, alone or after a type or country
+# filter, read straight off an index and stop at the page. The listing index holds every column
+# the other filters and orders need, so none of them reads the JSON of the rows it passes over.
+_UNDATED = EventRow.date_start.is_(None)
+Index("ix_events_by_date", _UNDATED, EventRow.date_start, EventRow.id, EventRow.date_end)
+Index("ix_events_by_date_desc", _UNDATED, EventRow.date_start.desc(), EventRow.id.desc(), EventRow.date_end)
+Index("ix_events_by_type", EventRow.type, _UNDATED, EventRow.date_start, EventRow.id)
+Index(
+    "ix_events_by_country", EventRow.country, _UNDATED, EventRow.date_start, EventRow.id, EventRow.n_articles
+)
+Index(
+    "ix_events_listing",
+    EventRow.date_start,
+    EventRow.date_end,
+    EventRow.type,
+    EventRow.country,
+    EventRow.place_id,
+    EventRow.status,
+    EventRow.n_articles,
+    EventRow.killed_best,
+    EventRow.killed_low,
+    EventRow.id,
+)

@@ -1,6 +1,7 @@
 """The first schema: articles, mentions, events, contradictions, actors, places, role claims,
-the readable views `event_summary` and `mention_sources`, and on SQLite the full-text index
-`articles_fts`.
+the readable views `event_summary` and `mention_sources`, and the full-text index: on SQLite the
+FTS5 table `articles_fts`, on PostgreSQL the text search configuration `khabar` and the GIN index
+`ix_articles_fts`.
 
 A migration is a frozen snapshot: it spells the tables out instead of importing store/schema.py,
 so later model changes go into new migrations (tests/store check models and migrations agree).
@@ -236,13 +237,26 @@ END""",
 )
 
 
+# PostgreSQL's counterpart: the `khabar` configuration has no stemming or stop words, and unaccent
+# (shipped with PostgreSQL) drops diacritics; ASCII punctuation turns into space before parsing,
+# so words split where unicode61 splits them. The index is on the very expression Store.search
+# matches, so no trigger or second table has to keep up.
+POSTGRESQL_FTS = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE TEXT SEARCH CONFIGURATION khabar (COPY = simple)",
+    "ALTER TEXT SEARCH CONFIGURATION khabar ALTER MAPPING FOR asciiword, word, numword WITH unaccent, simple",
+    r"CREATE INDEX ix_articles_fts ON articles USING gin (to_tsvector('khabar', regexp_replace("
+    r"coalesce(title, '') || ' ' || text, '[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]', ' ', 'g')))",
+)
+
+
 def upgrade() -> None:
     dialect = op.get_context().dialect.name
     _create_tables()
     _create_views(dialect)
-    if dialect == "sqlite":
-        for statement in SQLITE_FTS:
-            op.execute(statement)
+    fts = {"sqlite": SQLITE_FTS, "postgresql": POSTGRESQL_FTS}.get(dialect, ())
+    for statement in fts:
+        op.execute(statement)
 
 
 def downgrade() -> None:
@@ -252,3 +266,6 @@ def downgrade() -> None:
         op.execute(f"DROP VIEW IF EXISTS {view}")
     for table in TABLES:
         op.drop_table(table)
+    if op.get_context().dialect.name == "postgresql":
+        # the unaccent extension stays: other schemas in the database may use it
+        op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS khabar")
