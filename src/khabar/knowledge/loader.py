@@ -72,6 +72,11 @@ class KnowledgeData:
     states: dict[str, str]
 
 
+#: PyYAML's safe loader, in C when libyaml is there: ten times faster on the actor files, which every
+#: worker process reads when it starts.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file.
 
@@ -81,7 +86,7 @@ def read_yaml(path: Path) -> Any:
     """
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_SAFE_LOADER)
     except OSError as exc:
         raise KnowledgeError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from exc
     except yaml.YAMLError as exc:
