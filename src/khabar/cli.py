@@ -542,7 +542,7 @@ def _print_overview(view: Overview) -> None:
         cred = f"{line.credibility.score:.2f} {line.credibility.label}" if line.credibility else "-"
         title = line.article.title or os.path.basename(line.article.source)
         table.add_row(
-            line.article.id, escape(title[:70]), escape(line.article.outlet or "-"), str(line.mentions), cred
+            line.article.id, escape(title), escape(line.article.outlet or "-"), str(line.mentions), cred
         )
     out.print(table)
     types = ", ".join(f"{name} {count}" for name, count in view.events_by_type.items())
@@ -551,7 +551,7 @@ def _print_overview(view: Overview) -> None:
     for event in view.events:
         when = event.date.start.isoformat() if isinstance(event.date.start, date) else "undated"
         killed = _range(event.killed)
-        events.add_row(when, event.type, escape(event.title[:80]), killed, str(event.corroboration.articles))
+        events.add_row(when, event.type, escape(event.title), killed, str(event.corroboration.articles))
     out.print(events)
     for contradiction in view.contradictions:
         out.print(f"[yellow]disagreement ({contradiction.kind}):[/] {escape(contradiction.explanation)}")

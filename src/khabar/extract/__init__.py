@@ -82,7 +82,7 @@ def extract(
     new_actors = {a.id: a for a in finds.new_actors}
     countries = article_countries(doc, gazetteer=gazetteer)
     places = find_places(doc, gazetteer=gazetteer, countries=countries)
-    refs = in_context(finds.refs, kb=kb, countries=countries)
+    refs = in_context(_not_places(finds.refs, new_actors, gazetteer, countries), kb=kb, countries=countries)
     where = Locator(doc, places, refs, lexicons.events, gazetteer.is_feature_word)
     actor_of: Callable[[str], Actor | None] = lambda i: kb.actor(i) or new_actors.get(i)  # noqa: E731
     state = _Article(
@@ -109,6 +109,19 @@ def extract(
         places=_places_named(mentions, places),
         role_claims=role_claims(doc, finds.refs, kb=kb, on=article.published, article=article.id),
     )
+
+
+def _not_places(
+    refs: Sequence[ActorRef], new_actors: dict[str, Actor], gazetteer: Gazetteer, countries: Sequence[str]
+) -> list[ActorRef]:
+    """Refs without the names the model took for organisations that are places of the countries the
+    article is about ("jihadist attack on Djibo" in a report on Burkina Faso)."""
+    return [
+        r
+        for r in refs
+        if r.actor not in new_actors
+        or not any(p.country in countries for p in gazetteer.candidates(r.text, countries=countries))
+    ]
 
 
 # ---- sentences -> mentions ---------------------------------------------------------------------------
@@ -143,7 +156,7 @@ def _draft(trigger: Trigger, state: _Article) -> Found | None:
         return None
     recipients = args.recipients(trigger, agents=actors)
     place = state.where.location(trigger, exclude=actors)
-    when = _date(trigger.roots, state.dates)
+    when = _date(trigger.roots, state.dates, lexicon)
     reporter, vague = reporter_of(trigger.roots, lexicon=state.lexicons.modality, speaker_of=args.speaker)
     if trigger.speech_act and reporter is not None and overlaps(reporter.span, actors):
         reporter, vague = None, False
@@ -189,30 +202,54 @@ def _speakers(actors: Sequence[ActorRef], lexicon: EventLexicon) -> bool:
     return any(a.text.split()[-1].lower().rstrip("s") not in lexicon.commentators for a in actors if a.text)
 
 
-def _date(roots: Sequence[Token], dates: Sequence[DateRef]) -> DateRef:
-    """The date of the trigger's own phrase or clause; a date inside another clause of the
-    sentence ("the Taliban, which regained control in August 2021, has been accused") is not it."""
+def _date(roots: Sequence[Token], dates: Sequence[DateRef], lexicon: EventLexicon) -> DateRef:
+    """The date of the trigger's own phrase or clause, or of the clause its "when" clause hangs
+    from; a date inside another clause of the sentence ("the Taliban, which regained control in
+    August 2021, has been accused") or of the verb claiming it ("claimed the attack on Thursday")
+    is not it."""
     for root in roots:
         when = date_for(root, dates)
-        if when.span is not None and _attached(root.doc, when.span, roots):
+        if when.span is not None and _attached(root.doc, when.span, roots, lexicon):
             return when
     return DateRef.unknown()
 
 
-def _attached(doc: Doc, span: tuple[int, int], roots: Sequence[Token]) -> bool:
-    """Whether a date hangs from one of the trigger heads or from the verb carrying them, passing
-    no other verb than a participle ("signed in September") or one sharing the carrying verb's
-    subject ("killed 12 and wounded 30 on Saturday")."""
+def _attached(doc: Doc, span: tuple[int, int], roots: Sequence[Token], lexicon: EventLexicon) -> bool:
+    """Whether a date hangs from one of the trigger heads, from the verb carrying them or from the
+    verb their "when" clause hangs from, passing no other verb than a participle ("signed in
+    September") or one sharing the carrying verb's subject ("killed 12 and wounded 30 on Saturday")."""
     words = doc.char_span(*span, alignment_mode="expand")
     if words is None:
         return False
-    goals = {r.i for r in roots} | {clause_of(r).i for r in roots}
+    clauses = [
+        clause
+        for root in roots
+        if (clause := clause_of(root)).i == root.i or clause.lemma_.lower() not in lexicon.claim_verbs
+    ]
+    goals = (
+        {r.i for r in roots}
+        | {c.i for c in clauses}
+        | {
+            c.head.i
+            for c in clauses
+            if c.dep_ == "advcl"
+            and any(
+                w.dep_ in ("advmod", "mark") and w.lower_ in lexicon.simultaneous_words for w in c.children
+            )
+        }
+    )
     token = words.root
     while token.i not in goals:
         if token.head.i == token.i:
             return False
         token = token.head
-        other_verb = token.pos_ in ("VERB", "AUX") and token.i not in goals and token.dep_ != "acl"
+        # a name the tagger took for a verb ("in Sagaing on Sunday") is no clause of its own
+        other_verb = (
+            token.pos_ in ("VERB", "AUX")
+            and token.i not in goals
+            and token.dep_ != "acl"
+            and not token.ent_type_
+        )
         if other_verb and shared_clause(token).i not in goals:
             return False
     return True
@@ -260,7 +297,7 @@ def _statement(quote: Quotation, speaker: list[ActorRef], state: _Article) -> Fo
         trigger=quote.verb.text if quote.verb is not None else None,
         actors=speaker,
         recipients=addressed(quote, speaker, state.args),
-        date=_date(roots, state.dates),
+        date=_date(roots, state.dates, state.lexicons.events),
         modality=modality,
         quote=quote.text,
         quote_span=quote.span,

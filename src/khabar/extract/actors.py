@@ -35,6 +35,8 @@ _ENTITY_LABELS = frozenset({"ORG", "PERSON", "NORP"})
 _STATE_SIDE = frozenset({"state", "government", "military", "police"})
 _ARMED = frozenset({"rebel", "militia", "military"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Longest run of words the NER model calls a person that is taken for a person's name.
+_PERSON_WORDS = 4
 #: Entity labels a group's name never carries: "Lake Chad militants", "Monday militants" name none.
 _NOT_GROUP_NAME = _PLACE_LABELS | {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -80,6 +82,7 @@ class _Tools:
     not_actor_names: frozenset[str]
     group_nouns: frozenset[str]
     group_kinds: dict[str, str]
+    adjective_nouns: frozenset[str]
     surnames: dict[str, list[str]]
 
 
@@ -95,7 +98,12 @@ def find_actors(doc: Doc, *, kb: Knowledge, on: date | None = None) -> ActorFind
     tools = _tools(kb, doc.vocab)
     new: dict[str, Actor] = {}
     hits = _composed(
-        doc, _outside_place_names(doc, _alias_hits(doc, tools), kb), kb=kb, tools=tools, on=on, new=new
+        doc,
+        _outside_longer_names(doc, _alias_hits(doc, tools), kb, tools),
+        kb=kb,
+        tools=tools,
+        on=on,
+        new=new,
     )
     hits = _named_groups(doc, hits, kb=kb, tools=tools, new=new)
     hits = sorted(hits + _titled_surnames(doc, hits, kb=kb, tools=tools, on=on))
@@ -152,20 +160,27 @@ def _alias_hits(doc: Doc, tools: _Tools) -> list[_Hit]:
     return sorted(_Hit(s.start, s.end, s.label_) for s in filter_spans(spans) if s.label_ != _BLOCKED)
 
 
-def _outside_place_names(doc: Doc, hits: list[_Hit], kb: Knowledge) -> list[_Hit]:
-    """The hits less the countries inside a longer place name: "Lake Chad", "Port Sudan", "the
-    Gulf of Oman" are places, not Chad, Sudan and Oman ("Kuwait City", a capital, is one hit)."""
+def _outside_longer_names(doc: Doc, hits: list[_Hit], kb: Knowledge, tools: _Tools) -> list[_Hit]:
+    """The hits less those inside a longer name of something else: a country inside a place name
+    ("Lake Chad", "Port Sudan", "the Gulf of Oman"; a capital listed whole, "Kuwait City", is one
+    hit) and a word of a person's name ("Ben Wagner", "Andrew Jordan"; not an acronym, and not in
+    a long "person" that is an organisation the NER model misread)."""
     covered = {i for h in hits for i in range(h.start, h.end)}
-    places = [e for e in doc.ents if e.label_ in _PLACE_LABELS]
+    names = [
+        e
+        for e in doc.ents
+        if (e.label_ in _PLACE_LABELS or (e.label_ == "PERSON" and len(e) <= _PERSON_WORDS))
+        and any(t.i not in covered and _is_name(t) and t.lower_ not in tools.title_words for t in e)
+    ]
 
-    def in_place_name(hit: _Hit) -> bool:
+    def inside(hit: _Hit) -> bool:
         actor = kb.actor(hit.actor)
-        return (actor is not None and actor.kind == "state") and any(
-            e.start <= hit.start and hit.end <= e.end and any(t.i not in covered and _is_name(t) for t in e)
-            for e in places
-        )
+        if actor is None or actor.kind == "person" or (hit.end - hit.start == 1 and _acronym(doc[hit.start])):
+            return False
+        labels = _PLACE_LABELS | {"PERSON"} if actor.kind == "state" else {"PERSON"}
+        return any(e.label_ in labels and e.start <= hit.start and hit.end <= e.end for e in names)
 
-    return [h for h in hits if not in_place_name(h)]
+    return [h for h in hits if not inside(h)]
 
 
 def _composed(
@@ -184,13 +199,15 @@ def _composed(
         _titled(doc, hit, paired[i + 1 :], kb=kb, tools=tools, on=on, new=new) or hit
         for i, hit in enumerate(paired)
     ]
-    return [h for h in titled if not kb.is_generic(h.actor) or _generic_noun(doc[h.start : h.end])]
+    return [h for h in titled if not kb.is_generic(h.actor) or _generic_noun(doc[h.start : h.end], tools)]
 
 
-def _generic_noun(span: Span) -> bool:
-    """A generic actor noun standing alone: a noun ("police", not "to police") outside headings
-    ("Official Statement and Regional Implications")."""
-    return span[-1].pos_ in ("NOUN", "PROPN") and not _is_headline(span.sent)
+def _generic_noun(span: Span, tools: _Tools) -> bool:
+    """A generic actor noun standing alone: a noun ("police", not "to police"; "junta" even when
+    tagged an adjective) outside headings ("Official Statement and Regional Implications")."""
+    last = span[-1]
+    noun = last.pos_ in ("NOUN", "PROPN") or last.lower_ in tools.adjective_nouns
+    return noun and not _is_headline(span.sent)
 
 
 def _pair(doc: Doc, first: _Hit, second: _Hit, *, kb: Knowledge, new: dict[str, Actor]) -> _Hit | None:
@@ -446,6 +463,8 @@ def _name_before(doc: Doc, end: int, covered: set[int]) -> Span | None:
         start -= 1
     while start > sent_start and start < end and doc[start].ent_iob_ == "I" and start - 1 not in covered:
         start -= 1
+    if start < end and doc[start].ent_iob_ == "I":  # the rest of the entity is another actor's name
+        return None
     # the tagger calls a capitalised "The" before a name a proper noun too
     while start < end and (not doc[start].text[:1].isupper() or doc[start].lower_ in ("the", "a", "an")):
         start += 1
@@ -453,7 +472,8 @@ def _name_before(doc: Doc, end: int, covered: set[int]) -> Span | None:
         return None
     name = doc[start:end]
     lone = len(name) == 1 and not _acronym(name[0]) and name[0].ent_type_ not in _ENTITY_LABELS
-    return None if lone else name
+    people = all(t.ent_type_ == "NORP" for t in name)  # "the Igbo group", "Baloch militants"
+    return None if lone or people else name
 
 
 def _name_word(token: spacy.tokens.Token) -> bool:
@@ -771,5 +791,6 @@ def _tools(kb: Knowledge, vocab: Vocab) -> _Tools:
         not_actor_names=frozenset(norm(p) for p in lex.get("not_actors", [])),
         group_nouns=frozenset(lex.get("group_nouns", [])),
         group_kinds={str(w): str(k) for k, words in (lex.get("group_kinds") or {}).items() for w in words},
+        adjective_nouns=frozenset(lex.get("adjective_nouns", [])),
         surnames=surnames,
     )

@@ -209,10 +209,20 @@ class Arguments:
                 found += self._by_refs(child)
         if found:
             return unique_refs(found)
+        if blamed := self._blamed(noun):
+            return blamed
         verb = light_verb(noun, self.lexicon)
         if verb is None or self._suffers(verb):
             return []
         return self._verb_agents(verb)
+
+    def _blamed(self, noun: Token) -> list[ActorRef]:
+        """Whom a passive attribution lays the event on ("the attack was attributed to the M23")."""
+        verb = noun.head
+        if noun.dep_ != "nsubjpass" or verb.lemma_.lower() not in self.lexicon.attribution_verbs:
+            return []
+        preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in self.lexicon.attribution_preps]
+        return unique_refs(r for prep in preps for p in objects_of(prep) for r in self.refs_at(p))
 
     def _by_refs(self, prep: Token) -> list[ActorRef]:
         """The actors an agent phrase names ("by X"); when its object names none, those named by
@@ -302,13 +312,25 @@ class Arguments:
             if c.dep_ in ("poss", "compound", "nmod", "amod")
             for r in (self._covering(c) or self.refs_at(c))
         ]
-        specific = [r for r in modifiers if r.actor and not self._is_generic_ref(r)]
+        specific = [r for r in modifiers if r.actor and not self._is_generic_ref(r)] or self._members_of(head)
         if specific or own:
             return specific or own
         if any(r.actor for r in modifiers):
             return modifiers
         of = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in objects_of(c)]
         return self._generic(head) or modifiers or [r for p in of for r in self._covering(p)]
+
+    def _members_of(self, head: Token) -> list[ActorRef]:
+        """The group a generic noun's "from" phrase names ("fighters from the People's Defence
+        Force"); a state there is where they come from, not whom they belong to."""
+        groups = [
+            r
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ == "from"
+            for p in objects_of(c)
+            for r in self._covering(p)
+        ]
+        return [r for r in groups if r.actor and not self._is_generic_ref(r) and self.kind_of(r) != "state"]
 
     def _is_generic_ref(self, ref: ActorRef) -> bool:
         return bool(ref.actor) and self.is_generic(ref.actor or "")
@@ -342,8 +364,8 @@ class Arguments:
     def _entity_at(self, token: Token) -> list[ActorRef]:
         """A name the knowledge base does not know, as an unlinked ref: the named entity around
         the token, or the run of capitalised proper nouns the NER model missed ("ECOWAS bloc")."""
-        if self.locator.in_dateline((token.idx, token.idx + len(token))):
-            return []
+        if self.locator.in_dateline((token.idx, token.idx + len(token))) or self.locator.is_place(token):
+            return []  # a place the model took for an organisation ("attack on Djibo") is no actor
         if token.ent_type_ in NAME_LABELS:
             words = _trim(next(e for e in token.doc.ents if e.start <= token.i < e.end))
         elif _is_name(token) and not token.ent_type_ and not self.locator.is_place(token):
@@ -399,13 +421,18 @@ class Arguments:
         return []
 
     def _subject_of(self, sent: Span, *, before: Token | None = None) -> list[ActorRef]:
-        """The actors the main subject of a sentence names (not a pronoun; ending before a token)."""
-        subject = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is None or subject.pos_ == "PRON":
-            return []
-        if before is not None and (subject.right_edge.i >= before.i):
-            return []
-        return self.refs_at(subject)
+        """The actors the main subject of a sentence names (not a pronoun; ending before a token);
+        in reported speech put first ("Two officers were killed when rebels ambushed their patrol,
+        police said"), the subject of what is reported."""
+        root = sent.root
+        for clause in [root, *(c for c in root.children if c.dep_ == "ccomp" and c.i < root.i)]:
+            subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None or subject.pos_ == "PRON":
+                continue
+            if before is not None and (subject.right_edge.i >= before.i):
+                continue
+            return self.refs_at(subject)
+        return []
 
     def _tokens(self, span: tuple[int, int] | None) -> Span | list[Token]:
         if span is None:

@@ -63,6 +63,9 @@ def link_about(found: list[Found], *, lexicon: EventLexicon) -> list[Found]:
         kept.append(item)
     for item in kept:
         about = item.about
+        if about is not None and item.mention.mode == "claim-responsibility":
+            # "the ELN claimed responsibility for a bombing": the claimant names the perpetrator
+            about.mention.actors = about.mention.actors or list(item.mention.actors)
         if about is None or item.mention.type not in ("ACCUSE", "REJECT"):
             continue
         # "condemned the strikes": the strikers; "accused the army of bombing": the bombers; but

@@ -271,7 +271,7 @@ def light_verb(noun: Token, lexicon: EventLexicon) -> Token | None:
         # "a missile and drone attack": the first conjunct carries the verb's relation
         noun = noun.head
     head = noun.head
-    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("in", "into", "behind"):
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("in", "into", "behind", "with"):
         head = head.head
     if head.i == noun.i or noun.dep_ not in ("dobj", "nsubjpass", "pobj", "attr", "conj"):
         return None
@@ -392,11 +392,12 @@ def frame(token: Token, lexicon: EventLexicon) -> int | None:
     for ancestor in ancestors(token):
         if ancestor.lower_ in lexicon.sequence_words and ancestor.dep_ in ("prep", "mark", "advmod", "pcomp"):
             return ancestor.i
-        # "days after a jihadist attack on a camp left 12 soldiers dead": the clause's own "after"
+        # "days after a jihadist attack on a camp left 12 soldiers dead": the clause's own "after";
+        # a verb's own too ("after drones struck a building, killing three": one frame for both)
         mark = next(
             (c for c in ancestor.children if c.dep_ == "mark" and c.lower_ in lexicon.sequence_words), None
         )
-        if mark is not None and ancestor.i != token.i:
+        if mark is not None and (ancestor.i != token.i or token.pos_ in VERBS):
             return mark.i
         if ancestor.lemma_.lower() in lexicon.answer_nouns and ancestor.i != token.i:
             return ancestor.i
@@ -425,13 +426,24 @@ def _same_event(a: Trigger, b: Trigger, lexicon: EventLexicon) -> bool:
     if frame(a.root, lexicon) != frame(b.root, lexicon):
         return False
     if a.type in VIOLENT and b.type in VIOLENT and (a.kind.weak or b.kind.weak):
-        return True
+        return not (_fends_off(a, b, lexicon) or _fends_off(b, a, lexicon))
     if a.type == b.type and (_governs(a.root, b.root) or _governs(b.root, a.root)):
         return True
     conjoined = (a.root.dep_ == "conj" and a.root.head.i == b.root.i) or (
         b.root.dep_ == "conj" and b.root.head.i == a.root.i
     )
     return conjoined and a.verbal and b.verbal and "STATEMENT" in (a.type, b.type)
+
+
+def _fends_off(event: Trigger, act: Trigger, lexicon: EventLexicon) -> bool:
+    """Whether a verb hangs from the verb by which the event's target fends it off: "troops
+    repelled the assault, killing 30 militants" (the killing is the troops' own act)."""
+    verb = light_verb(event.root, lexicon)
+    if verb is None or act.root.head.i != verb.i or act.root.pos_ not in VERBS:
+        return False
+    lemma = verb.lemma_.lower()
+    names = {lemma, *(f"{lemma} {c.lower_}" for c in verb.children if c.dep_ == "prt")}
+    return bool(names & lexicon.light_defence)
 
 
 def _governs(a: Token, b: Token) -> bool:

@@ -51,8 +51,11 @@ class EventLexicon:
     phrases: dict[str, tuple[TriggerPhrase, ...]]
     light_agent: frozenset[str]
     light_recipient: frozenset[str]
+    light_defence: frozenset[str]
     concrete_modifiers: frozenset[str]
     sequence_words: frozenset[str]
+    simultaneous_words: frozenset[str]
+    claim_verbs: frozenset[str]
     retaliation: tuple[tuple[str, ...], ...]
     recipient_preps: dict[str, frozenset[str]]
     target_verbs: frozenset[str]
@@ -67,6 +70,8 @@ class EventLexicon:
     anaphoric: frozenset[str]
     fresh: frozenset[str]
     answer_nouns: frozenset[str]
+    attribution_verbs: frozenset[str]
+    attribution_preps: frozenset[str]
     irrealis_nouns: frozenset[str]
     pair_phrases: tuple[tuple[str, ...], ...]
     symmetric: frozenset[str]
@@ -100,9 +105,12 @@ def compile_lexicon(lex: Any, *, name: str = "lexicons/events.yaml") -> EventLex
     return EventLexicon(
         phrases={k: tuple(sorted(v, key=lambda p: -len(p.words))) for k, v in phrases.items()},
         light_agent=words("light_verbs", "agent"),
-        light_recipient=words("light_verbs", "recipient"),
+        light_recipient=words("light_verbs", "recipient") | words("light_verbs", "defence"),
+        light_defence=words("light_verbs", "defence"),
         concrete_modifiers=words("concrete_modifiers"),
         sequence_words=words("sequence_words"),
+        simultaneous_words=words("simultaneous_words"),
+        claim_verbs=words("claim_verbs"),
         retaliation=tuple(tuple(t.lower_ for t in tokenizer(p)) for p in lex.get("retaliation", [])),
         recipient_preps={
             k: frozenset(words_in(v, where=f"recipient_preps.{k}", name=name))
@@ -124,6 +132,8 @@ def compile_lexicon(lex: Any, *, name: str = "lexicons/events.yaml") -> EventLex
         anaphoric=words("anaphora", "determiners"),
         fresh=words("anaphora", "fresh"),
         answer_nouns=words("answer_nouns"),
+        attribution_verbs=words("attribution", "verbs"),
+        attribution_preps=words("attribution", "preps"),
         irrealis_nouns=words("irrealis_nouns"),
         pair_phrases=tuple(tuple(t.lower_ for t in tokenizer(p)) for p in lex.get("pair_phrases", [])),
         symmetric=frozenset(lex.get("symmetric", [])),

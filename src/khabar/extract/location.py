@@ -200,7 +200,10 @@ class Locator:
                     yield from (t for t in child.subtree if t.i not in self._actors or self.is_small_place(t))
 
     def _locatives_within(self, noun: Token) -> Iterable[Token]:
-        """Words of the locative phrases inside a noun phrase, clauses left out."""
+        """Words of the locative phrases inside a noun phrase, clauses left out; the name a kind
+        of place is of ("stormed the town of Mirebalais")."""
+        if self.feature_word(noun.lower_):
+            yield from (t for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for t in c.subtree)
         todo = [noun]
         while todo:
             token = todo.pop()

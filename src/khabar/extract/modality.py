@@ -62,6 +62,7 @@ class ModalityLexicon:
     adverbs: dict[str, str]
     modifiers: dict[str, str]
     governors: dict[str, str]
+    presupposing: frozenset[str]
     phrases: dict[Phrase, str]
     historical_gap: timedelta
     prepositions: tuple[Phrase, ...]
@@ -189,8 +190,26 @@ def _governing_verbs(root: Token) -> Iterable[Token]:
 def _inserted_verbs(root: Token) -> Iterable[Token]:
     """Verbs of a reporting clause set into the trigger's clause or one above it ("Russia and
     Ukraine agreed to a ceasefire, the Kremlin said, hours after ...")."""
+    below: Token | None = None
     for clause in [clause_of(root), *_governing_verbs(root)]:
-        yield from (c for c in clause.children if c.dep_ == "parataxis" and c.pos_ in VERBS)
+        yield from (
+            c
+            for c in clause.children
+            if c.dep_ == "parataxis" and c.pos_ in VERBS and not _closes_before(c, below)
+        )
+        below = clause
+
+
+def _closes_before(verb: Token, below: Token | None) -> bool:
+    """Whether a reporting clause set after its host verb ends that report before the adverbial
+    clause the trigger is in ("agreed to a truce, the Kremlin said, hours after drones struck":
+    the Kremlin reports the truce, not the strike)."""
+    return (
+        below is not None
+        and below.dep_ == "advcl"
+        and verb.head.i < verb.i
+        and verb.right_edge.i < below.left_edge.i
+    )
 
 
 # ---- cues on the clause ----------------------------------------------------------------------------
@@ -228,10 +247,13 @@ def _clause_cues(root: Token, lexicon: ModalityLexicon, light: Callable[[Token],
 
 def _content_of(noun: Token, lexicon: ModalityLexicon) -> set[str]:
     """A trigger noun deep in what an accusation or denial says ("accused the army of bombing
-    markets"): the modality of that claim."""
+    markets"): the modality of that claim; none for one reached through "responsibility for", which
+    takes the event as having happened."""
     token = noun
     while token.pos_ not in VERBS and token.head.i != token.i:
         token = token.head
+        if token.lemma_.lower() in lexicon.presupposing:
+            return set()
     found = lexicon.governors.get(token.lemma_.lower()) if token.pos_ in VERBS else None
     return {found} if found in CONTENT else set()
 
@@ -319,6 +341,7 @@ def compile_modality(lex: Any, *, name: str = "lexicons/modality.yaml") -> Modal
             adverbs=_inverse(lex["adverbs"], name),
             modifiers=_inverse(lex["modifiers"], name),
             governors=_inverse(lex["governors"], name),
+            presupposing=frozenset(words_in(lex.get("presupposing", []), where="presupposing", name=name)),
             phrases={tuple(p.split()): m for m, ps in lex["phrases"].items() for p in ps},
             historical_gap=timedelta(days=int(lex.get("historical_gap_days", 365))),
             prepositions=tuple(tuple(p.split()) for p in attribution["prepositions"]),

@@ -33,6 +33,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAME_LABELS = frozenset({"ORG", "PERSON", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
 #: Labels the small model often gives to places it does not know ("Gao", "Spin Boldak").
 MISLABELS = frozenset({"PERSON", "ORG"})
+#: Features of places small enough for the model not to know them.
+TOWNS = frozenset({"city", "town", "village"})
 _CASED, _GENERIC = "PLACE_NAME", "PLACE_PHRASE"
 
 
@@ -100,20 +102,44 @@ def _in_other_name(span: Span, *, gazetteer: Gazetteer) -> bool:
     return token.ent_type_ not in {"PERSON", *PLACE_LABELS} and not gazetteer.is_feature_word(token.text)
 
 
-def _is_place_entity(ent: Span, *, gazetteer: Gazetteer) -> bool:
+def _is_place_entity(ent: Span, *, gazetteer: Gazetteer, countries: Sequence[str] = ()) -> bool:
     """A place entity, or a name the model took for a person or organisation that stands where
-    places stand ("near Gao", "in Mali")."""
+    places stand ("near Gao", "in Mali"), or any name a kind of place is of ("the town of
+    Mirebalais")."""
     if ent.label_ in PLACE_LABELS:
         return True
     root = ent.root
-    return ent.label_ in MISLABELS and root.dep_ == "pobj" and gazetteer.is_locative(root.head.text)
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and gazetteer.is_feature_word(root.head.head.text):
+        return True
+    if ent.label_ not in MISLABELS:
+        return False
+    return (root.dep_ == "pobj" and gazetteer.is_locative(root.head.text)) or _local_town(
+        ent, gazetteer, countries
+    )
 
 
-def _candidate_spans(doc: Doc, *, gazetteer: Gazetteer) -> list[tuple[Span, bool]]:
+def _local_town(ent: Span, gazetteer: Gazetteer, countries: Sequence[str]) -> bool:
+    """Whether a one-word name the model took for an organisation is a town of the countries the
+    article is about ("attack on Djibo" in a report on Burkina Faso); a one-word person is more
+    often a surname than a town."""
+    return (
+        ent.label_ == "ORG"
+        and len(ent) == 1
+        and bool(countries)
+        and any(
+            p.country in countries and p.feature in TOWNS
+            for p in gazetteer.candidates(ent.text, countries=countries)
+        )
+    )
+
+
+def _candidate_spans(
+    doc: Doc, *, gazetteer: Gazetteer, countries: Sequence[str] = ()
+) -> list[tuple[Span, bool]]:
     """Place-like spans, longest first among overlaps; True marks a supplement name."""
     supplement = _supplement_spans(doc, gazetteer=gazetteer)
     names = {(s.start, s.end) for s in supplement}
-    entities = [e for e in doc.ents if _is_place_entity(e, gazetteer=gazetteer)]
+    entities = [e for e in doc.ents if _is_place_entity(e, gazetteer=gazetteer, countries=countries)]
     return [(span, (span.start, span.end) in names) for span in filter_spans([*supplement, *entities])]
 
 
@@ -142,7 +168,7 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer, countries: Sequence[str] = ()
     RETURNS (list[PlaceMatch]): one match per mention, with the words, span and place.
     """
     matches = []
-    for span, supplement in _candidate_spans(doc, gazetteer=gazetteer):
+    for span, supplement in _candidate_spans(doc, gazetteer=gazetteer, countries=countries):
         trimmed, place = _resolve(span, supplement=supplement, gazetteer=gazetteer, countries=countries)
         if trimmed is not None and place is not None:
             ref = PlaceRef(trimmed.text, place.id, (trimmed.start_char, trimmed.end_char))
