@@ -212,9 +212,16 @@ class Arguments:
         if blamed := self._blamed(noun):
             return blamed
         verb = light_verb(noun, self.lexicon)
-        if verb is None or self._suffers(verb):
+        if verb is None:
             return []
+        if self._suffers(verb):
+            return self._sources(noun, verb)
         return self._verb_agents(verb)
+
+    def _sources(self, noun: Token, verb: Token) -> list[ActorRef]:
+        """Who an event someone suffered came from: "came under fire from gang members"."""
+        preps = [c for t in (noun, verb) for c in t.children if c.dep_ == "prep" and c.lower_ == "from"]
+        return unique_refs(r for prep in preps for p in objects_of(prep) for r in self.refs_at(p))
 
     def _blamed(self, noun: Token) -> list[ActorRef]:
         """Whom a passive attribution lays the event on ("the attack was attributed to the M23")."""

@@ -203,8 +203,11 @@ def _type(root: Token, kind: TriggerKind) -> str:
 
 
 def _objects(root: Token) -> Iterable[Token]:
-    """A verb's objects: direct objects, objects of its prepositions, the verbs of its clauses."""
+    """A verb's objects: direct objects, objects of its prepositions, the verbs of its clauses, and
+    a passive verb's subject ("it had been intercepted")."""
     for child in root.children:
+        if child.dep_ == "nsubjpass":
+            yield child
         if child.dep_ in ("dobj", "ccomp", "xcomp", "attr"):
             yield child
             yield from (c for c in child.children if c.dep_ in ("dobj", "prep"))
@@ -271,6 +274,10 @@ def light_verb(noun: Token, lexicon: EventLexicon) -> Token | None:
         # "a missile and drone attack": the first conjunct carries the verb's relation
         noun = noun.head
     head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "under":
+        # "came under fire"; "carried out under an agreement" carries out no agreement
+        verb = head.head
+        return verb if f"{verb.lemma_.lower()} under" in lexicon.light_recipient else None
     if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("in", "into", "behind", "with"):
         head = head.head
     if head.i == noun.i or noun.dep_ not in ("dobj", "nsubjpass", "pobj", "attr", "conj"):

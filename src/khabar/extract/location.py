@@ -191,13 +191,23 @@ class Locator:
             for child in [*holder.children, *conj_heads_children(holder)]:
                 if child.dep_ == "prep" and child.lower_ in preps:
                     yield from child.subtree
-                elif child.dep_ in ("dobj", "nsubjpass", "agent") and preps is self.lexicon.place_preps:
+                elif self._is_participant(child, holder) and preps is self.lexicon.place_preps:
                     # "shelled a camp for displaced people near El Fasher", "attacked by fighters in
-                    # Maiduguri": where the target or the attacker is, the attack was
+                    # Maiduguri", "police in Mogadishu arrested": where the target or the attacker
+                    # is, the attack was
                     nouns = objects_of(child) if child.dep_ == "agent" else [child]
                     yield from (t for noun in nouns for t in self._locatives_within(noun))
                 elif child.dep_ in ("compound", "nmod", "npadvmod") and holder.i == root.i:
                     yield from (t for t in child.subtree if t.i not in self._actors or self.is_small_place(t))
+
+    @staticmethod
+    def _is_participant(child: Token, holder: Token) -> bool:
+        """Whether a word names who did or suffered the holder's event: its object, passive
+        subject, agent or subject, or a noun the parser coordinated with the verb instead of with
+        its object ("struck a depot and the airport in Port Sudan")."""
+        if child.dep_ in ("dobj", "nsubjpass", "agent", "nsubj"):
+            return True
+        return child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and holder.pos_ in VERBS
 
     def _locatives_within(self, noun: Token) -> Iterable[Token]:
         """Words of the locative phrases inside a noun phrase, clauses left out; the name a kind
