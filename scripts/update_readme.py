@@ -23,9 +23,17 @@ def cli_reference() -> str:
 
     runner = CliRunner()
     parts = []
-    for command in app.registered_commands:
-        name = command.name or command.callback.__name__
-        result = runner.invoke(app, [name, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+    names = [command.name or command.callback.__name__ for command in app.registered_commands]
+    # command groups (`khabar token create`): each of their commands gets its own section
+    names += [
+        f"{group.name} {command.name}"
+        for group in app.registered_groups
+        for command in group.typer_instance.registered_commands
+    ]
+    for name in names:
+        result = runner.invoke(
+            app, [*name.split(), "--help"], env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+        )
         parts.append(f"### khabar {name}\n\n```\n{result.output.rstrip()}\n```\n")
     return "\n".join(parts)
 

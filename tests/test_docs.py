@@ -22,6 +22,15 @@ def test_docs_readme_documents_every_command():
         assert summary in README, f"README's `khabar {name}` section is stale"
 
 
+def test_docs_readme_documents_every_command_of_every_group():
+    for group in app.registered_groups:
+        for command in group.typer_instance.registered_commands:
+            assert f"### khabar {group.name} {command.name}" in README, (
+                f"README lacks `khabar {group.name} {command.name}`"
+            )
+            assert command.callback.__doc__.strip().splitlines()[0] in README
+
+
 def test_docs_ci_runs_the_readme_test_command():
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci

@@ -119,7 +119,8 @@ def test_a_redirect_from_a_public_host_to_an_internal_one_is_refused(monkeypatch
         requested.append(str(request.url))
         return httpx.Response(302, headers={"Location": "http://127.0.0.1/admin"})
 
-    with httpx.Client(transport=httpx.MockTransport(answer)) as client, pytest.raises(FetchError, match="refused"):
+    client = httpx.Client(transport=httpx.MockTransport(answer))
+    with client, pytest.raises(FetchError, match="refused"):
         fetch("http://news.example/story", client=client)
     assert requested == ["http://news.example/story"]
 

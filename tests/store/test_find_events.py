@@ -50,7 +50,8 @@ def _ids(page) -> list[str]:
 
 def test_store_find_events_by_day_keeps_events_spanning_it(five):
     page = five.find_events(EventFilter(since=date(2024, 3, 5), until=date(2024, 3, 5)))
-    assert _ids(page) == ["e5", "e2"] or _ids(page) == ["e2", "e5"]
+    # e5's week starts before Tuesday, so it comes first in date order
+    assert _ids(page) == ["e5", "e2"]
     assert page.total == 2
 
 

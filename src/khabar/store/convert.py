@@ -60,19 +60,25 @@ def from_jsonable(cls: type[T], data: Mapping[str, Any]) -> T:
     RETURNS (T): the object, with dates as `datetime.date` and spans as tuples.
     RAISES StoreError: the data cannot make a `cls` (a required field missing, a bad date).
     """
+    plain, converted = _converters(cls)
     try:
-        return cls(**{name: convert(data[name]) for name, convert in _converters(cls) if name in data})
+        values = {name: data[name] for name in plain if name in data}
+        values.update((name, convert(data[name])) for name, convert in converted if name in data)
+        return cls(**values)
     except (TypeError, ValueError) as exc:
         raise StoreError(f"cannot rebuild a {cls.__name__} from stored data: {exc}") from exc
 
 
 @functools.cache
-def _converters(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    """(field name, converter) for each field of a dataclass, worked out once per class: reading
-    the type hints anew for every value made rebuilding a page of events take milliseconds (#6)."""
+def _converters(cls: type) -> tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]:
+    """The fields of a dataclass whose JSON is the value itself, and (name, converter) for the
+    others; worked out once per class: reading the type hints anew for every value made
+    rebuilding a page of events take milliseconds (#6)."""
     init_fields = {f.name for f in fields(cls) if f.init}
-    hints = get_type_hints(cls)
-    return tuple((name, _converter(hint)) for name, hint in hints.items() if name in init_fields)
+    hints = {name: hint for name, hint in get_type_hints(cls).items() if name in init_fields}
+    plain = tuple(name for name, hint in hints.items() if _converter(hint) is _same)
+    converted = tuple((name, _converter(hint)) for name, hint in hints.items() if name not in plain)
+    return plain, converted
 
 
 def _same(value: Any) -> Any:
@@ -93,6 +99,8 @@ def _converter(hint: Any) -> Callable[[Any], Any]:
         return _converter(options[0]) if len(options) == 1 else _same
     if origin is list:
         item = _converter(get_args(hint)[0])
+        if item is _same:
+            return _unless_none(list)
         return _unless_none(lambda value: [item(v) for v in value])
     if origin is tuple:
         items = tuple(_converter(arg) for arg in get_args(hint))

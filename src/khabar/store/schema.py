@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Double, ForeignKey, Index, LargeBinary, MetaData
+from sqlalchemy import JSON, Double, ForeignKey, Index, LargeBinary, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names let later migrations drop or alter constraints by name.
@@ -221,6 +221,15 @@ Index("ix_events_by_date_desc", _UNDATED, EventRow.date_start.desc(), EventRow.i
 Index("ix_events_by_type", EventRow.type, _UNDATED, EventRow.date_start, EventRow.id)
 Index(
     "ix_events_by_country", EventRow.country, _UNDATED, EventRow.date_start, EventRow.id, EventRow.n_articles
+)
+# deadliest first and most reported first, the other orders people pick (migration 0003)
+_KILLED = func.coalesce(EventRow.killed_best, EventRow.killed_low)
+Index("ix_events_by_killed_desc", _KILLED.is_(None), _KILLED.desc(), EventRow.id.desc())
+Index(
+    "ix_events_by_corroboration_desc",
+    EventRow.n_articles.is_(None),
+    EventRow.n_articles.desc(),
+    EventRow.id.desc(),
 )
 Index(
     "ix_events_listing",
