@@ -43,7 +43,8 @@ def test_cli_ingest_then_export_is_valid_and_idempotent(runner, samples_dir: Pat
 def test_cli_ingest_names_each_bad_input_and_exits_1(runner, tmp_path: Path):
     inputs = tmp_path / "in"
     inputs.mkdir()
-    (inputs / "good.txt").write_text("Rebels attacked an army post near Goma on Tuesday, killing four soldiers.\n")
+    story = "Rebels attacked an army post near Goma on Tuesday, killing four soldiers.\n"
+    (inputs / "good.txt").write_text(story)
     (inputs / "empty.txt").write_text("")
     (inputs / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     result = runner.invoke(app, ["ingest", str(inputs), "--db", str(tmp_path / "k.db")])

@@ -24,8 +24,9 @@ def _corpus(folder: Path, count: int) -> None:
     for n in range(count):
         town = TOWNS[n % len(TOWNS)]
         folder.joinpath(f"report_{n:03}.txt").write_text(
-            f"Gunmen attacked a police checkpoint in {town} on {n % 27 + 1} October 2025, killing {n % 7 + 1} "
-            f"officers, district police chief Anwar Shah said. Report number {n} of the night desk. "
+            f"Gunmen attacked a police checkpoint in {town} on {n % 27 + 1} October 2025, "
+            f"killing {n % 7 + 1} officers, district police chief Anwar Shah said. "
+            f"Report number {n} of the night desk. "
             "The provincial government condemned the attack and promised an inquiry.",
             encoding="utf-8",
         )
