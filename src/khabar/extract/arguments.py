@@ -205,6 +205,9 @@ class Arguments:
                 found += self._covering(child) or self.refs_at(child)
             elif child.dep_ == "compound" and not self.locator.is_small_place(child):
                 found += self._refs_within(child) or self._generic(child)
+            elif child.dep_ == "amod":
+                # a demonym names whose act it is ("repelled Russian assaults")
+                found += [r for r in self._covering(child) if r.actor]
             elif child.dep_ == "prep" and (child.lower_ == "by" or (child.lower_ == "of" and of_agent)):
                 found += self._by_refs(child)
         if found:
@@ -305,6 +308,8 @@ class Arguments:
         else its apposition, else its possessor, compound or adjective when the knowledge base
         knows it ("Boko Haram fighters", "Afghan officials"), else the generic or unnamed actor its
         head is ("the Sudanese army"), else its "of" phrase."""
+        if owner := self._pronoun_owner(head):
+            return owner
         own = self._covering(head)
         if own and not self._is_generic_ref(own[0]):
             return own
@@ -325,7 +330,21 @@ class Arguments:
         if any(r.actor for r in modifiers):
             return modifiers
         of = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in objects_of(c)]
-        return self._generic(head) or modifiers or [r for p in of for r in self._covering(p)]
+        # "killed more than 30 of the attackers": the counted noun names whom
+        return (
+            self._generic(head) or modifiers or [r for p in of for r in self._covering(p) or self._generic(p)]
+        )
+
+    def _pronoun_owner(self, head: Token) -> list[ActorRef]:
+        """Whose a noun is when a possessive pronoun says so ("the ministry said its forces"): the
+        speaker's own side, even when the article names another side's forces by the same noun."""
+        owners = [
+            r
+            for c in head.children
+            if c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ in self.lexicon.thing_pronouns
+            for r in self.refs_at(c)
+        ]
+        return [r for r in owners if r.actor and not self._is_generic_ref(r)]
 
     def _members_of(self, head: Token) -> list[ActorRef]:
         """The group a generic noun's "from" phrase names ("fighters from the People's Defence

@@ -123,7 +123,7 @@ def find_triggers(
     found = [t for t in _matches(sent, lexicon) if not anchors.quoted(t.root)]
     found = [t for t in found if _is_concrete(t, lexicon, anchors) and not _is_embedded(t, found, lexicon)]
     if not headline:
-        found = [t for t in found if t.verbal or not _is_habitual(t.root)]
+        found = [t for t in found if t.verbal or not _is_habitual(t.root, lexicon)]
     return _fold(found, lexicon)
 
 
@@ -364,11 +364,17 @@ def shared_clause(verb: Token) -> Token:
     return verb
 
 
-def _is_habitual(root: Token) -> bool:
+def _is_habitual(root: Token, lexicon: EventLexicon) -> bool:
     """A violent act told in the present simple as the object of a verb: a habit, not a report
-    ("groups that launch attacks", "which permits states to respond to armed attacks")."""
+    ("groups that launch attacks", "which permits states to respond to armed attacks"); not what
+    a sequence word sets an event after ("the attack comes after two days of fighting"), nor a
+    verb with a tense of its own ("they say they will continue to target vessels")."""
+    if root.pos_ in VERBS and is_finite(root):
+        return False
     token = root
     while token.dep_ in ("dobj", "pobj", "prep", "xcomp", "compound", "amod", "conj") or token.i == root.i:
+        if token.dep_ == "prep" and token.lower_ in lexicon.sequence_words:
+            return False
         head = token.head
         if head.i == token.i:
             return False
@@ -430,7 +436,7 @@ def _fold(found: list[Trigger], lexicon: EventLexicon) -> list[Trigger]:
 
 
 def _same_event(a: Trigger, b: Trigger, lexicon: EventLexicon) -> bool:
-    if frame(a.root, lexicon) != frame(b.root, lexicon):
+    if frame(a.root, lexicon) != frame(b.root, lexicon) or _own_agent(max(a.root, b.root, key=lambda t: t.i)):
         return False
     if a.type in VIOLENT and b.type in VIOLENT and (a.kind.weak or b.kind.weak):
         return not (_fends_off(a, b, lexicon) or _fends_off(b, a, lexicon))
@@ -440,6 +446,19 @@ def _same_event(a: Trigger, b: Trigger, lexicon: EventLexicon) -> bool:
         b.root.dep_ == "conj" and b.root.head.i == a.root.i
     )
     return conjoined and a.verbal and b.verbal and "STATEMENT" in (a.type, b.type)
+
+
+def _own_agent(verb: Token) -> bool:
+    """Whether a conjoined verb is another side's act, with a subject and an object of its own:
+    "12 soldiers were killed and the army had killed more than 30 of the attackers" (a pronoun
+    subject may be the first verb's agent again: "they attacked the post and they killed ...")."""
+    children = list(verb.children)
+    return (
+        verb.dep_ == "conj"
+        and verb.pos_ in VERBS
+        and any(c.dep_ == "nsubj" and c.pos_ != "PRON" for c in children)
+        and any(c.dep_ == "dobj" for c in children)
+    )
 
 
 def _fends_off(event: Trigger, act: Trigger, lexicon: EventLexicon) -> bool:

@@ -2,11 +2,12 @@
 
 Part of `extract`, after `annotate`: `extract` calls `article_countries` once per article, then
 `find_places` with those countries, and picks each event's location among the matches. Candidates
-are the model's GPE/LOC/FAC entities, names it mislabels as people or organisations where a
-preposition such as "in" or "near" puts them, plus the names and aliases of the gazetteer supplement (the
-small model misses or mislabels "Orakzai", "Dera Ismail Khan", "Spin Boldak"). Demonyms
-("Pakistani") and places inside organisation names ("Pakistan Army") are not places; a country
-named as an actor ("Pakistan launched airstrikes") is, and comes back with its span like any other.
+are the model's GPE/LOC/FAC entities, names it mislabels as people or organisations (or leaves
+unlabelled) where a preposition such as "in" or "near" puts them, plus the names and aliases of
+the gazetteer supplement (the small model misses or mislabels "Orakzai", "Dera Ismail Khan",
+"Spin Boldak"). Demonyms ("Pakistani") and places inside organisation names ("Pakistan Army") are
+not places; a country named as an actor ("Pakistan launched airstrikes") is, and comes back with
+its span like any other.
 """
 
 from __future__ import annotations
@@ -121,16 +122,35 @@ def _is_place_entity(ent: Span, *, gazetteer: Gazetteer, countries: Sequence[str
 def _local_town(ent: Span, gazetteer: Gazetteer, countries: Sequence[str]) -> bool:
     """Whether a one-word name the model took for an organisation is a town of the countries the
     article is about ("attack on Djibo" in a report on Burkina Faso); a one-word person is more
-    often a surname than a town."""
+    often a surname than a town, unless a preposition governs it ("the fighting for Goma")."""
+    person_as_object = ent.label_ == "PERSON" and ent.root.dep_ == "pobj"
     return (
-        ent.label_ == "ORG"
+        (ent.label_ == "ORG" or person_as_object)
         and len(ent) == 1
-        and bool(countries)
-        and any(
-            p.country in countries and p.feature in TOWNS
-            for p in gazetteer.candidates(ent.text, countries=countries)
-        )
+        and _town_of(ent.text, gazetteer, countries)
     )
+
+
+def _town_of(name: str, gazetteer: Gazetteer, countries: Sequence[str]) -> bool:
+    """Whether a name is a town of the countries the article is about."""
+    return bool(countries) and any(
+        p.country in countries and p.feature in TOWNS for p in gazetteer.candidates(name, countries=countries)
+    )
+
+
+def _unlabelled_towns(doc: Doc, *, gazetteer: Gazetteer, countries: Sequence[str]) -> list[Span]:
+    """Proper nouns the model gave no entity at all where a locative preposition puts them ("In
+    Kyiv, a drone hit ..." at the start of a sentence) that are towns of the article's countries."""
+    return [
+        Span(doc, token.i, token.i + 1, label="GPE")
+        for token in doc
+        if not token.ent_type_
+        and token.pos_ == "PROPN"
+        and token.is_title
+        and token.dep_ == "pobj"
+        and gazetteer.is_locative(token.head.text)
+        and _town_of(token.text, gazetteer, countries)
+    ]
 
 
 def _candidate_spans(
@@ -140,6 +160,7 @@ def _candidate_spans(
     supplement = _supplement_spans(doc, gazetteer=gazetteer)
     names = {(s.start, s.end) for s in supplement}
     entities = [e for e in doc.ents if _is_place_entity(e, gazetteer=gazetteer, countries=countries)]
+    entities += _unlabelled_towns(doc, gazetteer=gazetteer, countries=countries)
     return [(span, (span.start, span.end) in names) for span in filter_spans([*supplement, *entities])]
 
 
