@@ -290,12 +290,16 @@ def residue(evidence: Evidence) -> Signal | None:
 
 @register_signal
 def internal_contradictions(evidence: Evidence) -> Signal | None:
-    """The article contradicts itself (two tolls, two dates for one event)."""
+    """The article contradicts itself (two tolls, two dates for one event). Setting two named
+    sources' figures side by side is reporting a dispute, and does not count."""
     lex = evidence.lexicon["contradictions"]
+    relayed = {m.id for m in evidence.mentions if m.reporter is not None}
     mine = [
         c
         for c in evidence.contradictions
-        if c.internal and any(evidence.article.id in p.articles for p in c.positions)
+        if c.internal
+        and any(evidence.article.id in p.articles for p in c.positions)
+        and not all(p.mentions and set(p.mentions) <= relayed for p in c.positions)
     ]
     if not mine:
         return None

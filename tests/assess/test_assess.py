@@ -242,6 +242,29 @@ def test_assess_internal_contradictions_naming_this_article_count():
     )
 
 
+def test_assess_two_named_sources_figures_side_by_side_are_a_dispute_not_a_self_contradiction():
+    army = Mention(
+        id="m1", article="a1", span=(0, 5), sentence="x", type="ASSAULT", reporter=Reporter("the army")
+    )
+    rebels = Mention(
+        id="m2", article="a1", span=(9, 14), sentence="y", type="ASSAULT", reporter=Reporter("JNIM")
+    )
+    own = Mention(id="m3", article="a1", span=(20, 25), sentence="z", type="ASSAULT")
+    dispute = Contradiction(
+        id="c1",
+        kind="fatalities",
+        about_text="the attack",
+        positions=[Position("12", ["a1"], mentions=["m1"]), Position("40", ["a1"], mentions=["m2"])],
+        explanation="12 (the army) vs 40 (JNIM)",
+        internal=True,
+    )
+    reported = assess(article(WIRE), [army, rebels, own], contradictions=[dispute])
+    assert signal(reported, "internal_contradictions") is None
+    dispute.positions[1].mentions = ["m3"]
+    narrated = assess(article(WIRE), [army, rebels, own], contradictions=[dispute])
+    assert signal(narrated, "internal_contradictions").effect < 0
+
+
 def test_assess_knowledge_conflicts_count_against_and_grow():
     one = signal(assess(article(WIRE), [], knowledge_conflicts=1), "knowledge_conflicts")
     two = signal(assess(article(WIRE), [], knowledge_conflicts=2), "knowledge_conflicts")

@@ -48,7 +48,7 @@ def test_resolve_finds_conflicting_death_tolls(kb, gz):
     assert found.id in result.events[0].contradictions
 
 
-def test_resolve_two_sides_tolls_in_one_article_are_not_internal(kb, gz):
+def test_resolve_two_sides_tolls_in_one_article_are_internal_but_explained_as_a_dispute(kb, gz):
     kabul = mention(
         "a1",
         "A",
@@ -77,7 +77,8 @@ def test_resolve_two_sides_tolls_in_one_article_are_not_internal(kb, gz):
     )
     result = _run([kabul, rawalpindi], kb=kb, gz=gz)
     (found,) = result.contradictions
-    assert found.kind == "fatalities" and not found.internal and found.severity == "high"
+    assert found.kind == "fatalities" and found.internal and found.severity == "high"
+    assert found.explanation.startswith("Sources disagree")
     assert "23 (Pakistan via Dawn) vs 58 (Afghanistan via Dawn)" in found.explanation
 
 
@@ -277,7 +278,7 @@ def test_resolve_killing_reported_and_denied(kb, gz):
     )
     result = _run([killing, denial], kb=kb, gz=gz)
     (found,) = result.contradictions
-    assert found.kind == "occurrence" and not found.internal
+    assert found.kind == "occurrence" and found.internal
     assert [p.value for p in found.positions] == ["reported", "denied by Afghanistan"]
     assert found.explanation.startswith("Afghanistan denies what other reports say about the attack on")
 
@@ -584,7 +585,7 @@ def test_resolve_an_article_narrating_one_venue_and_relaying_another_contradicts
     assert "both in" in found.explanation
 
 
-def test_resolve_an_article_relaying_two_sources_venues_reports_a_dispute(kb, gz):
+def test_resolve_an_article_relaying_two_sources_venues_explains_a_dispute(kb, gz):
     one = _talks_in(
         "a1",
         "ankara",
@@ -602,7 +603,8 @@ def test_resolve_an_article_relaying_two_sources_venues_reports_a_dispute(kb, gz
         modality="attributed",
     )
     (found,) = _run([one, other], kb=kb, gz=gz).contradictions
-    assert found.kind == "location" and not found.internal
+    assert found.kind == "location" and found.internal
+    assert found.explanation.startswith("Sources disagree")
 
 
 def test_resolve_refusals_by_one_side_in_different_words_are_one_dispute(kb, gz):

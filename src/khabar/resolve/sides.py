@@ -44,13 +44,19 @@ def voice(mention: Mention, *, ctx: Context) -> str:
     return ",".join(actor_ids(mention)) if statement else ""
 
 
-def internal(groups: Sequence[Sequence[Mention]], *, kind: str, ctx: Context) -> bool:
-    """One article says both things, in one voice, or (for a circumstance it narrates, such as
-    where or when) in its own voice on one side: it contradicts itself."""
-    everyone = [m for group in groups for m in group]
-    if len({m.article for m in everyone}) != 1:
+def internal(groups: Sequence[Sequence[Mention]]) -> bool:
+    """Every side comes from one article: the article holds both claims (in its own voice, or
+    relaying sources it sets side by side; `self_contradicting` tells which)."""
+    return len({m.article for group in groups for m in group}) == 1
+
+
+def self_contradicting(groups: Sequence[Sequence[Mention]], *, kind: str, ctx: Context) -> bool:
+    """One article says both things in one voice, or (for a circumstance it narrates, such as
+    where or when) in its own voice on one side: it contradicts itself, rather than reporting a
+    dispute between its sources."""
+    if not internal(groups):
         return False
-    voices = {voice(m, ctx=ctx) for m in everyone}
+    voices = {voice(m, ctx=ctx) for group in groups for m in group}
     narrated = kind in ctx.lex.raw["contradictions"].get("narrated_kinds", [])
     return len(voices) == 1 or (narrated and "" in voices)
 
@@ -74,10 +80,12 @@ def make(
     phrase = describe.phrase(
         item.event, item.members, ctx=ctx, dated=kind != "date", placed=kind != "location"
     )
-    is_internal = internal([ms for _, ms in groups], kind=kind, ctx=ctx)
+    members = [ms for _, ms in groups]
+    is_internal = internal(members)
     templates = ctx.lex.raw["explanations"]
     if explanation is None:
-        template = templates.get(f"{kind}_internal") if is_internal else None
+        own = self_contradicting(members, kind=kind, ctx=ctx)
+        template = templates.get(f"{kind}_internal") if own else None
         first = groups[0][1][0].article
         explanation = (template or templates[kind]).format(
             event=phrase,
