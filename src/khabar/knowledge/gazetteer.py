@@ -19,6 +19,10 @@ capitals, and provinces of the article's countries, so that "China" is never Chi
 the article's countries, in order; then the supplement; then places with coordinates; then country >
 national capital > province > city named after its province or district > other places; then, as
 population is unknown, how many other towns lie around a city.
+
+A name with no exact match is tried again by its spelling key (`Spellings`: "Hodeidah" and GeoNames'
+"Al Hudaydah" share one) and then by a close spelling key (rapidfuzz); either only among the places
+of the article's countries, or, for the spelling key alone, a single well-known place worldwide.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from typing import get_args
 
 import pycountry
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from khabar.errors import KnowledgeError
 from khabar.knowledge import knowledge_path
@@ -55,12 +59,18 @@ _CAPITAL, _SEAT, _PLAIN_TOWN = 1, 3, 4
 _ADMIN1_MATCH = 80
 #: Grid cells per degree for counting neighbouring towns, our stand-in for a city's size.
 _CELLS_PER_DEGREE = 4
+#: Similarity (rapidfuzz ratio of spelling keys) a name needs to a place of the article's countries
+#: when it has no exact or spelling-key match: one letter added or dropped in a name of 8 letters.
+_CLOSE_SPELLING = 90
+#: Spelling keys shorter than this are too short to compare loosely ("Us", "Gao").
+_MIN_LOOSE = 5
 
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 _DROPPED = re.compile(r"['’ʼ`.]")
 _NON_WORD = re.compile(r"[\W_]+")
 #: Most names need none of the work: ASCII words and single spaces.
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*\Z")
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 def normalize_name(text: str) -> str:
@@ -82,6 +92,37 @@ def normalize_name(text: str) -> str:
 
 def _slug(key: str) -> str:
     return key.replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """How transliterations of a name differ (lexicons/places.yaml, `spellings`)."""
+
+    articles: frozenset[str]
+    #: (pattern, replacement) applied in order to each word
+    pairs: tuple[tuple[re.Pattern[str], str], ...]
+
+    @classmethod
+    def from_lexicon(cls, data: dict, *, path: Path) -> Spellings:
+        pairs = data.get("pairs") or []
+        if any(not isinstance(pair, list) or len(pair) != 2 for pair in pairs):
+            raise KnowledgeError("spellings.pairs: each must be [letters, replacement]", source=str(path))
+        compiled = tuple(
+            (re.compile(re.escape(old.removesuffix("$")) + ("$" if old.endswith("$") else "")), new)
+            for old, new in pairs
+        )
+        return cls(frozenset(str(a).lower() for a in data.get("articles") or ()), compiled)
+
+    def key(self, name_key: str) -> str:
+        """The spelling key of a normalised name ("al hudaydah", "hodeidah" -> "hudaida")."""
+        words = name_key.split()
+        kept = [w for w in words if w not in self.articles] or words
+        out = []
+        for word in kept:
+            for pattern, new in self.pairs:
+                word = pattern.sub(new, word)
+            out.append(word)
+        return _DOUBLED.sub(r"\1", "".join(out))
 
 
 def _split(cell: str) -> list[str]:
@@ -180,7 +221,10 @@ class Gazetteer:
         self._city_aliases: dict[str, list[int]] = defaultdict(list)
         self._admin1_of: dict[tuple[str, str], str] = {}
         self._admin1_size: Counter[str] = Counter()
-        self._feature_words, self._locatives = self._read_lexicon(lexicon)
+        self._feature_words, self._locatives, self._spellings = self._read_lexicon(lexicon)
+        #: spelling key -> exact keys, and per country; built on the first name with no exact match
+        self._loose: dict[str, set[str]] | None = None
+        self._loose_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._cities = _read_cities(cities)
         self._load_countries(countries)
         rows = self._read_supplement(supplement)
@@ -192,14 +236,15 @@ class Gazetteer:
     # ---- loading -------------------------------------------------------------------------------
 
     @staticmethod
-    def _read_lexicon(path: Path) -> tuple[dict[str, str], frozenset[str]]:
+    def _read_lexicon(path: Path) -> tuple[dict[str, str], frozenset[str], Spellings]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         words = data.get("feature_words") or {}
         bad = {word: feature for word, feature in words.items() if feature not in FEATURES}
         if bad:
             raise KnowledgeError(f"feature_words: unknown features {bad}", source=str(path))
         locatives = frozenset(str(word).lower() for word in data.get("locative_prepositions") or ())
-        return {normalize_name(word): feature for word, feature in words.items()}, locatives
+        spellings = Spellings.from_lexicon(data.get("spellings") or {}, path=path)
+        return {normalize_name(word): feature for word, feature in words.items()}, locatives, spellings
 
     def _add_place(self, place: Place, *, names: Iterable[str]) -> None:
         self._places[place.id] = place
@@ -494,10 +539,69 @@ class Gazetteer:
 
         name (str): a place name as written.
         countries (Sequence[str]): the article's countries (alpha-2), the most relevant first.
-        RETURNS (Place | None): the best candidate, or None if the name is unknown.
+        RETURNS (Place | None): the best candidate; failing any, a place spelt alike (see the module
+            docstring); None if the name is unknown.
         """
         found = self.candidates(name, countries=countries)
-        return found[0] if found else None
+        return found[0] if found else self._respelled(normalize_name(name), countries=countries)
+
+    # ---- other spellings -----------------------------------------------------------------------
+
+    def _respelled(self, key: str, *, countries: Sequence[str]) -> Place | None:
+        """The place a name spelt otherwise means: among the article's countries, by spelling key
+        and then by a close one; elsewhere only a single well-known place with that spelling key."""
+        loose = self._spellings.key(key)
+        if len(loose) < _MIN_LOOSE:
+            return None
+        index = self._loose_index()
+        found = self._in_countries(index.get(loose, ()), countries)
+        if found:
+            return found
+        # Elsewhere, the spelling key must point to one country and name a place news names by
+        # itself (the province of Al Hudaydah; then its seat is meant, as with an exact name).
+        anywhere = [pid for k in index.get(loose, ()) for pid in self._gather(k, countries=())]
+        where = {c for pid in anywhere for c in self.countries_of(pid)}
+        if len(where) == 1 and any(self.well_known(pid) for pid in anywhere):
+            return self._in_countries(index[loose], sorted(where))
+        return self._in_countries(self._close_keys(loose, countries), countries)
+
+    def _in_countries(self, keys: Iterable[str], countries: Sequence[str]) -> Place | None:
+        places = [p for k in sorted(keys) for p in self._ranked(k, countries=countries, prefer=None)]
+        for code in countries:
+            for place in places:
+                if code in self.countries_of(place.id):
+                    return place
+        return None
+
+    def _close_keys(self, loose: str, countries: Sequence[str]) -> set[str]:
+        """The exact keys whose spelling key is closest to `loose`, among the article's countries."""
+        best: tuple[float, str, str] | None = None
+        for code in countries:
+            by_key = self._loose_in[code]
+            hit = process.extractOne(loose, by_key.keys(), scorer=fuzz.ratio, score_cutoff=_CLOSE_SPELLING)
+            # A differing first letter is more often another name than another spelling.
+            if hit and hit[0][0] == loose[0] and (best is None or hit[1] > best[0]):
+                best = (hit[1], code, hit[0])
+        return set() if best is None else self._loose_in[best[1]][best[2]]
+
+    def _loose_index(self) -> dict[str, set[str]]:
+        if self._loose is not None:
+            return self._loose
+        index: dict[str, set[str]] = defaultdict(set)
+        cities = self._cities
+        rows = [*cities.by_name.items(), *self._city_aliases.items()]
+        coded = [(key, cities.cc[row]) for key, found in rows for row in found]
+        for names in (self._names, self._supplement_names):
+            for key, pids in names.items():
+                coded += [(key, code) for code in {c for pid in pids for c in self.countries_of(pid)}]
+        keyed: dict[str, str] = {}
+        for key, code in coded:
+            loose = keyed.get(key) or keyed.setdefault(key, self._spellings.key(key))
+            if len(loose) >= _MIN_LOOSE:
+                index[loose].add(key)
+                self._loose_in[code][loose].add(key)
+        self._loose = index
+        return index
 
     # ---- ranking -------------------------------------------------------------------------------
 
