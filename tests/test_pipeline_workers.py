@@ -1,0 +1,101 @@
+"""Annotate and extract run in worker processes (one per core by default), while storing stays in
+the parent, one article per transaction in input order: the result does not depend on the number of
+workers, and a failure stores only the articles before it."""
+
+from __future__ import annotations
+
+import os
+from multiprocessing import get_all_start_methods
+from pathlib import Path
+
+import pytest
+
+from khabar import pipeline
+from khabar.errors import InputError
+from khabar.store.repository import Store
+
+pytestmark = pytest.mark.slow
+
+TOWNS = ["Chaman", "Quetta", "Peshawar", "Kandahar", "Jalalabad", "Khost", "Bannu", "Zhob", "Parachinar"]
+WEAPONS = ["rockets", "mortar shells", "a roadside bomb", "rifles", "a drone"]
+#: More articles than one batch, so that two workers each get work.
+COUNT = pipeline.BATCH_SIZE + 9
+
+
+def _report(n: int) -> str:
+    town, weapon = TOWNS[n % len(TOWNS)], WEAPONS[n % len(WEAPONS)]
+    return (
+        f"Militants attacked a border post near {town} with {weapon} on {n % 27 + 1} October 2025, "
+        f"killing {n % 6 + 2} soldiers and wounding {n % 5 + 1}, the district police chief said.\n"
+        f"Residents of {town} said the firing lasted {n % 4 + 1} hours. Dispatch {n} of the evening desk."
+    )
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("inbox")
+    for n in range(COUNT):
+        folder.joinpath(f"report_{n:03}.txt").write_text(_report(n), encoding="utf-8")
+    # a re-scrape of report 2 with one word changed, in the second batch: found across batches
+    folder.joinpath(f"report_{COUNT:03}.txt").write_text(
+        _report(2).replace("evening", "night"), encoding="utf-8"
+    )
+    return folder
+
+
+def _snapshot(store: Store) -> tuple:
+    articles = [(a.id, a.duplicate_of) for a in store.articles()]
+    events = sorted((e.id, e.type, tuple(e.mentions)) for e in store.events())
+    mentions = sorted((m.id, m.type, m.event, m.span, m.modality) for m in store.mentions())
+    return articles, events, mentions
+
+
+def test_pipeline_workers_store_what_one_process_stores(inbox: Path, tmp_path: Path):
+    results = []
+    for workers in (1, 2):
+        with Store.open(str(tmp_path / f"w{workers}.db")) as store:
+            report = pipeline.run([str(inbox)], store=store, workers=workers)
+            results.append((report.added, report.near_duplicates, report.events, _snapshot(store)))
+    assert results[0] == results[1]
+    added, near_duplicates, events, (_, _, mentions) = results[1]
+    assert len(added) == COUNT + 1 and events > 0 and mentions
+    assert [pair[1] for pair in near_duplicates] == [added[2]]
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_pipeline_worker_failure_stores_only_whole_articles_before_it(
+    start: str, make_article, tmp_path: Path, monkeypatch
+):
+    if start not in get_all_start_methods():
+        pytest.skip(f"no {start} start method on this platform")
+    monkeypatch.setattr(pipeline, "_start_method", lambda: start)
+    articles = [make_article(_report(n), id=f"a{n:03}") for n in range(COUNT)]
+    # no word to sign: the worker reading the second batch fails on it
+    articles[pipeline.BATCH_SIZE + 3] = make_article("— … —", id="blank")
+    with Store.open(str(tmp_path / "k.db")) as store:
+        with pytest.raises(InputError, match="no words"):
+            pipeline.add_articles(articles, store=store, workers=2)
+        stored = [a.id for a in store.articles()]
+        mentioned = {m.article for m in store.mentions()}
+    # a prefix of the input: the finished first batch at least, nothing from the blank one on
+    assert stored == [a.id for a in articles[: len(stored)]]
+    assert pipeline.BATCH_SIZE <= len(stored) <= pipeline.BATCH_SIZE + 3
+    assert mentioned and mentioned <= set(stored)
+
+
+def test_pipeline_reads_a_single_batch_in_process(samples_dir: Path, tmp_path: Path, monkeypatch):
+    calls: list[str] = []
+    real_extract = pipeline.extract
+    monkeypatch.setattr(
+        pipeline,
+        "extract",
+        lambda article, *a, **k: calls.append(article.id) or real_extract(article, *a, **k),
+    )
+    with Store.open(str(tmp_path / "k.db")) as store:
+        report = pipeline.run([str(samples_dir)], store=store, workers=8)
+    assert calls == report.added and len(calls) == 5
+
+
+def test_pipeline_default_workers_is_every_core_this_process_may_use():
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert pipeline.default_workers() == expected >= 1
