@@ -664,3 +664,12 @@ def test_resolve_refusals_by_one_side_in_different_words_are_one_dispute(kb, gz)
     result = _run([strike, confirms, strike_b, by_state, by_army], kb=kb, gz=gz)
     (found,) = [c for c in result.contradictions if c.kind == "responsibility"]
     assert [p.mentions for p in found.positions] == [["a2"], ["b2", "b3"]]
+
+
+def test_resolve_finds_conflicting_numbers_of_injured(kb, gz):
+    one = _attack("a1", "A", (6, 6), injured=(13, 13))
+    other = _attack("b1", "B", (6, 6), injured=(30, 30))
+    (found,) = _run([one, other], kb=kb, gz=gz).contradictions
+    assert found.kind == "injuries" and not found.internal
+    assert [p.value for p in found.positions] == ["13", "30"]
+    assert found.explanation.startswith("Sources disagree on the number injured in")
