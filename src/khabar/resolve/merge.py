@@ -12,6 +12,7 @@ enough evidence on its own. fuse.py then turns each cluster into an Event.
 from __future__ import annotations
 
 import heapq
+from collections import defaultdict
 from collections.abc import Sequence
 from itertools import combinations
 from typing import NamedTuple
@@ -315,6 +316,11 @@ def cluster(mentions: Sequence[Mention], *, ctx: Context) -> list[list[Mention]]
         )
         if pair is not None:
             links[i, j] = (pair.score, 1, int(pair.supported))
+    # the live clusters each live cluster has a link with, so a merge touches only its neighbours
+    touching: dict[int, set[int]] = defaultdict(set)
+    for i, j in links:
+        touching[i].add(j)
+        touching[j].add(i)
     heap = [(-link[0], i, j) for (i, j), link in links.items() if _mergeable(link, threshold)]
     heapq.heapify(heap)
     next_id = len(ordered)
@@ -325,16 +331,19 @@ def cluster(mentions: Sequence[Mention], *, ctx: Context) -> list[list[Mention]]
         new = next_id
         next_id += 1
         members[new] = sorted(members.pop(i) + members.pop(j))
-        for k in sorted(members):
-            merged = (
-                None if k == new else _merge_link(links, i, j, k, sizes=(len(members[new]), len(members[k])))
-            )
+        # a cluster linked to only one of the two cannot link to their union (`_merge_link`)
+        for k in sorted(touching[i] & touching[j]):
+            merged = _merge_link(links, i, j, k, sizes=(len(members[new]), len(members[k])))
             if merged is not None:
                 links[k, new] = merged
+                touching[k].add(new)
+                touching[new].add(k)
                 if _mergeable(merged, threshold):
                     heapq.heappush(heap, (-merged[0] / merged[1], k, new))
-        for key in [key for key in links if i in key or j in key]:
-            del links[key]
+        for gone in (i, j):
+            for k in touching.pop(gone):
+                touching[k].discard(gone)
+                links.pop((min(gone, k), max(gone, k)), None)
     return sorted(([ordered[x] for x in group] for group in members.values()), key=lambda g: g[0].id)
 
 
