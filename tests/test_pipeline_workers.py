@@ -74,7 +74,7 @@ def test_pipeline_worker_failure_stores_only_whole_articles_before_it(
     articles[pipeline.BATCH_SIZE + 3] = make_article("— … —", id="blank")
     with Store.open(str(tmp_path / "k.db")) as store:
         with pytest.raises(InputError, match="no words"):
-            pipeline.add_articles(articles, store=store, workers=2)
+            pipeline.add_articles(articles, store=store, year_hint=None, workers=2)
         stored = [a.id for a in store.articles()]
         mentioned = {m.article for m in store.mentions()}
     # a prefix of the input: the finished first batch at least, nothing from the blank one on

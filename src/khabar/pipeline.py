@@ -92,25 +92,27 @@ def update(
 ) -> None:
     """Store new articles and bring everything derived from the corpus up to date: events,
     contradictions, credibility, and the dates of undated articles when the corpus year moved."""
-    year_before = corpus_year_hint(a.text for a in store.articles())
-    add_articles(articles, store=store, report=report, workers=workers)
-    redated = redate(store, year_before=year_before, skip=set(report.added))
+    stored = store.articles()
+    year_before = corpus_year_hint(a.text for a in stored)
+    year = corpus_year_hint([a.text for a in stored] + [a.text for a in articles])
+    add_articles(articles, store=store, report=report, workers=workers, year_hint=year)
+    redated = redate(stored, store=store, year=year, year_before=year_before)
     # re-extracted mentions may differ from the ones stored events name: resolve everything then
     refresh(store, report=report, added=None if redated else report.added)
 
 
-def redate(store: Store, *, year_before: int | None, skip: Collection[str] = ()) -> list[str]:
-    """Re-extract the stored articles whose year-less dates took the corpus year, if new articles
-    changed it (an undated article's "9 October" belongs to the year the corpus is about), so
-    that adding articles one by one gives what adding them at once gives.
+def redate(
+    earlier: Sequence[Article], *, store: Store, year: int | None, year_before: int | None
+) -> list[str]:
+    """Re-extract the earlier articles whose year-less dates took the corpus year, if new articles
+    moved it from `year_before` to `year` (an undated article's "9 October" belongs to the year
+    the corpus is about), so that adding articles one by one gives what adding them at once gives.
     RETURNS (list[str]): the ids of the articles re-extracted."""
-    stored = store.articles()
-    year = corpus_year_hint(a.text for a in stored)
     if year == year_before:
         return []
-    stale = [
-        a for a in stored if a.id not in skip and a.published is None and corpus_year_hint([a.text]) is None
-    ]
+    stale = [a for a in earlier if a.published is None and corpus_year_hint([a.text]) is None]
+    if not stale:
+        return []
     kb, gazetteer, nlp = load_knowledge(), load_gazetteer(), build_nlp()
     for article, doc in zip(stale, nlp.pipe(a.text for a in stale), strict=True):
         store.replace_extraction(
@@ -149,13 +151,20 @@ def clean_new(
 
 
 def add_articles(
-    articles: Sequence[Article], *, store: Store, report: RunReport | None = None, workers: int | None = None
+    articles: Sequence[Article],
+    *,
+    store: Store,
+    year_hint: int | None,
+    report: RunReport | None = None,
+    workers: int | None = None,
 ) -> None:
     """Annotate, extract and store articles, each in its own transaction, so an interrupted run
     leaves only whole articles behind and a rerun completes the rest.
 
     articles (Sequence[Article]): cleaned articles not yet stored.
     store (Store): where they go.
+    year_hint (int | None): the year the corpus is about, stored and new articles together
+        (`corpus_year_hint`), for year-less dates of undated articles.
     report (RunReport | None): collects the ids added and the near-duplicates found.
     workers (int | None): processes that annotate and extract; None: one per core
         (`default_workers()`); 1: all in this process. Storing stays in this process, one article
@@ -165,7 +174,6 @@ def add_articles(
     index = NearDuplicateIndex()
     for article_id, sig in store.signatures():
         index.add(article_id, sig)
-    year_hint = corpus_year_hint([a.text for a in store.articles()] + [a.text for a in articles])
     with closing(_read_all(articles, year_hint=year_hint, workers=workers or default_workers())) as reads:
         for article, (sig, extraction) in zip(articles, reads, strict=True):
             twins = index.query(sig)

@@ -175,7 +175,8 @@ def test_resolve_no_date_contradiction_when_an_article_reports_both_times(kb, gz
     assert _run(far, kb=kb, gz=gz).contradictions == []
 
 
-def test_resolve_confirmed_and_not_claimed_responsibility(kb, gz):
+def _strike_confirmed_in_a_and_reported_in_b() -> list[Mention]:
+    """Article A: Pakistan's airstrikes in Kabul and its confirmation; article B: the strikes."""
     strike = mention(
         "a1",
         "A",
@@ -207,6 +208,11 @@ def test_resolve_confirmed_and_not_claimed_responsibility(kb, gz):
         place="kabul",
         start=0,
     )
+    return [strike, confirms, strike_b]
+
+
+def test_resolve_confirmed_and_not_claimed_responsibility(kb, gz):
+    strike, confirms, strike_b = _strike_confirmed_in_a_and_reported_in_b()
     refuses = mention(
         "b2",
         "B",
@@ -608,37 +614,7 @@ def test_resolve_an_article_relaying_two_sources_venues_explains_a_dispute(kb, g
 
 
 def test_resolve_refusals_by_one_side_in_different_words_are_one_dispute(kb, gz):
-    strike = mention(
-        "a1",
-        "A",
-        "ASSAULT",
-        "Pakistan carried out airstrikes in Kabul on 9 October.",
-        trigger="airstrikes",
-        when="2025-10-09",
-        place="kabul",
-        actors=("PAK",),
-        start=0,
-    )
-    confirms = mention(
-        "a2",
-        "A",
-        "STATEMENT",
-        "Pakistan confirmed the strikes.",
-        trigger="confirmed",
-        actors=("PAK",),
-        about_mention="a1",
-        start=100,
-    )
-    strike_b = mention(
-        "b1",
-        "B",
-        "ASSAULT",
-        "Airstrikes hit Kabul on 9 October.",
-        trigger="Airstrikes",
-        when="2025-10-09",
-        place="kabul",
-        start=0,
-    )
+    strike, confirms, strike_b = _strike_confirmed_in_a_and_reported_in_b()
     by_state = mention(
         "b2",
         "B",
