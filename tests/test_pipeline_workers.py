@@ -12,6 +12,7 @@ import pytest
 
 from khabar import pipeline
 from khabar.errors import InputError
+from khabar.models import RawDoc
 from khabar.store.repository import Store
 
 pytestmark = pytest.mark.slow
@@ -99,3 +100,32 @@ def test_pipeline_reads_a_single_batch_in_process(samples_dir: Path, tmp_path: P
 def test_pipeline_default_workers_is_every_core_this_process_may_use():
     expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert pipeline.default_workers() == expected >= 1
+
+
+def test_cleaning_in_worker_processes_keeps_input_order_failures_and_repeats(tmp_path: Path):
+    count = pipeline.CLEAN_IN_PARALLEL + 6
+    items: list[RawDoc | InputError] = [
+        RawDoc(source=f"r{n}.txt", text=_report(n).replace("Militants", "gunmen in pakistan"), format="txt")
+        for n in range(count)
+    ]
+    items[5] = InputError("not a readable file", source="broken.bin")
+    items[40] = RawDoc(source="blank.txt", text=" \n ", format="txt")
+    items[60] = RawDoc(source="again.txt", text=items[7].text, format="txt")  # r7 again
+    results = []
+    for workers in (1, 2):
+        with Store.open(str(tmp_path / f"c{workers}.db")) as store:
+            report = pipeline.RunReport()
+            sources: list[str] = []
+            fresh = pipeline.clean_new(
+                items, store=store, report=report, on_item=sources.append, workers=workers
+            )
+            cleaned = [(a.source, a.id, a.text) for a in fresh]
+            failed = [(f.source, f.reason) for f in report.failed]
+            results.append((cleaned, failed, report.already_stored, sources))
+    assert results[0] == results[1]
+    fresh, failed, repeated, sources = results[1]
+    assert sources == [item.source for item in items]
+    assert [source for source, _ in failed] == ["broken.bin", "blank.txt"]
+    assert len(repeated) == 1 and len(fresh) == count - 3
+    assert [source for source, _, _ in fresh][:6] == [f"r{n}.txt" for n in (0, 1, 2, 3, 4, 6)]
+    assert "in Pakistan" in fresh[0][2]  # cleaned in the worker: the country's casing repaired

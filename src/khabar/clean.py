@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -278,7 +280,15 @@ def _repair_spacing(text: str, warnings: list[ArticleWarning]) -> str:
 
 
 NameEntry = tuple[str, list[str], list[str]]
-NameIndex = dict[tuple[str, ...], NameEntry]
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Known proper names by casefolded word sequence, and the most words a name starting with a
+    given word has (most words start no name: they are passed over with one lookup)."""
+
+    names: dict[tuple[str, ...], NameEntry]
+    longest_from: dict[str, int]
 
 
 def _runs(text: str) -> list[re.Match[str]]:
@@ -288,7 +298,7 @@ def _runs(text: str) -> list[re.Match[str]]:
 def _name_index(names: frozenset[str]) -> NameIndex:
     """Casefolded word sequence -> (name, its words, separators). Of two spellings, the one with
     fewer capitals wins, because repairs only ever add capitals."""
-    index: NameIndex = {}
+    index: dict[tuple[str, ...], NameEntry] = {}
     for name in sorted(names):
         runs = _runs(name)
         if not runs or not any(c.isupper() for c in name):
@@ -298,7 +308,10 @@ def _name_index(names: frozenset[str]) -> NameIndex:
         old = index.get(key)
         if old is None or sum(map(str.isupper, name)) < sum(map(str.isupper, old[0])):
             index[key] = (name, [r.group() for r in runs], seps)
-    return index
+    longest_from: dict[str, int] = {}
+    for key in index:
+        longest_from[key[0]] = max(len(key), longest_from.get(key[0], 0))
+    return NameIndex(index, longest_from)
 
 
 @lru_cache(maxsize=1)
@@ -349,12 +362,12 @@ def _upcase_like(word: str, model: str) -> str:
 
 
 def _match_name(
-    text: str, runs: list[re.Match[str]], folded: list[str], i: int, index: NameIndex, longest: int
+    text: str, runs: list[re.Match[str]], folded: list[str], i: int, index: NameIndex
 ) -> tuple[int, NameEntry | None]:
     """The longest known name starting at word i, written with the name's own separators.
     `folded` holds the runs casefolded, computed once per text: this runs for every word."""
-    for n in range(min(longest, len(runs) - i), 0, -1):
-        entry = index.get(tuple(folded[i : i + n]))
+    for n in range(min(index.longest_from.get(folded[i], 0), len(runs) - i), 0, -1):
+        entry = index.names.get(tuple(folded[i : i + n]))
         if entry is None:
             continue
         seps = [text[a.end() : b.start()] for a, b in pairwise(runs[i : i + n])]
@@ -411,14 +424,12 @@ def _repair_casing_once(
 ) -> str:
     capital, lower = evidence
     by_lower = {w.casefold(): w for w, _ in capital.most_common()[::-1]}
-    protected = [m.span() for m in _PROTECTED.finditer(text)]
-    runs = [r for r in _runs(text) if not any(a <= r.start() < b for a, b in protected)]
-    longest = max((len(k) for k in index), default=0)
+    runs = _unprotected(_runs(text), [m.span() for m in _PROTECTED.finditer(text)])
     folded = [r.group().casefold() for r in runs]
     chars = list(text)
     i = 0
     while i < len(runs):
-        n, entry = _match_name(text, runs, folded, i, index, longest)
+        n, entry = _match_name(text, runs, folded, i, index)
         span = (runs[i].start(), runs[i + n - 1].end()) if n else runs[i].span()
         old = text[span[0] : span[1]]
         if entry is not None and _may_repair(entry[1], common, capital):
@@ -432,6 +443,17 @@ def _repair_casing_once(
             repaired[f"{old}\t{new}"] += 1
         i += max(n, 1)
     return "".join(chars)
+
+
+def _unprotected(runs: list[re.Match[str]], protected: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """The word runs that start outside every protected span (spans in text order, not nested)."""
+    starts = [a for a, _ in protected]
+    kept = []
+    for r in runs:
+        k = bisect_right(starts, r.start()) - 1
+        if k < 0 or r.start() >= protected[k][1]:
+            kept.append(r)
+    return kept
 
 
 def _text_says_name(

@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_all_start_methods, get_context, parent_process
@@ -33,6 +33,8 @@ from khabar.models import Article, Contradiction, Extraction, Mention, RawDoc, R
 from khabar.resolve import resolve, resolve_incremental
 from khabar.store.repository import Store
 
+#: Fewer inputs than this are cleaned in this process (starting processes would cost more).
+CLEAN_IN_PARALLEL = 64
 #: How many cleaned articles are handed to a worker process at once.
 BATCH_SIZE = 32
 #: How many of them the parser takes at once: the network's arrays for 32 long articles peak at
@@ -82,7 +84,8 @@ def run(
     """
     report = RunReport()
     items = ingest(inputs, metadata=metadata, allow_private=allow_private)
-    articles = clean_new(items, store=store, report=report, on_item=on_item)
+    workers = workers or default_workers()
+    articles = clean_new(items, store=store, report=report, on_item=on_item, workers=workers)
     update(articles, store=store, report=report, workers=workers)
     return report
 
@@ -127,27 +130,48 @@ def clean_new(
     store: Store,
     report: RunReport,
     on_item: Progress | None = None,
+    workers: int = 1,
 ) -> list[Article]:
-    """Clean every input; record failed inputs; drop articles already stored (same text, same id)."""
+    """Clean every input; record failed inputs; drop articles already stored (same text, same id).
+
+    workers (int): processes that clean, when there are at least CLEAN_IN_PARALLEL inputs.
+    """
     seen: set[str] = set()
     fresh: list[Article] = []
-    for item in items:
+    for source, cleaned in _clean_all(list(items), workers=workers):
         if on_item:
-            on_item(item.source or "")
-        if isinstance(item, InputError):
-            report.failed.append(item)
-            continue
-        try:
-            article = clean(item)
-        except KhabarError as exc:
-            report.failed.append(InputError(exc.reason, source=item.source))
-            continue
-        if article.id in seen or store.has_article(article.id):
-            report.already_stored.append(article.id)
-            continue
-        seen.add(article.id)
-        fresh.append(article)
+            on_item(source)
+        if isinstance(cleaned, InputError):
+            report.failed.append(cleaned)
+        elif cleaned.id in seen or store.has_article(cleaned.id):
+            report.already_stored.append(cleaned.id)
+        else:
+            seen.add(cleaned.id)
+            fresh.append(cleaned)
     return fresh
+
+
+#: An input's source, and its cleaned article or why it failed.
+Cleaned = tuple[str, Article | InputError]
+
+
+def _clean_all(items: Sequence[RawDoc | InputError], *, workers: int) -> Iterator[Cleaned]:
+    """Each input's source and its cleaned article (or why it failed), in input order."""
+    if workers <= 1 or len(items) < CLEAN_IN_PARALLEL:
+        yield from map(_clean_one, items)
+        return
+    load_knowledge()  # the proper names clean repairs casing with: loaded here, once, for every worker
+    with _worker_pool(workers) as pool:
+        yield from pool.map(_clean_one, items, chunksize=BATCH_SIZE)
+
+
+def _clean_one(item: RawDoc | InputError) -> Cleaned:
+    if isinstance(item, InputError):
+        return item.source or "", item
+    try:
+        return item.source or "", clean(item)
+    except KhabarError as exc:
+        return item.source or "", InputError(exc.reason, source=item.source)
 
 
 def add_articles(
@@ -206,17 +230,25 @@ def _read_all(articles: Sequence[Article], *, year_hint: int | None, workers: in
         for batch in batches:
             yield from _read(batch, year_hint=year_hint)
         return
-    context = get_context(_start_method())
-    if context.get_start_method() == "fork":  # load once here: every worker starts with them
+    if _start_method() == "fork":  # load once here: every worker starts with them
         for load in (build_nlp, load_knowledge, load_gazetteer):
             load()
+    with _worker_pool(processes) as pool:
+        for reads in pool.map(partial(_read_batch, year_hint=year_hint), batches):
+            yield from reads
+
+
+@contextmanager
+def _worker_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of worker processes that end with the work: when it is done, interrupted or failed
+    (the tasks in hand are not wanted then either), and when this process dies."""
+    context = get_context(_start_method())
     stop = context.Event()
     pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(stop,))
     try:
-        for reads in pool.map(partial(_read_batch, year_hint=year_hint), batches):
-            yield from reads
+        yield pool
     except BaseException:
-        stop.set()  # interrupted or failed: the batches in hand are not wanted either
+        stop.set()
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
@@ -290,19 +322,20 @@ def refresh(store: Store, *, report: RunReport | None = None, added: Collection[
     by_article: dict[str, list[Mention]] = {}
     for mention in resolution.mentions:
         by_article.setdefault(mention.article, []).append(mention)
-    for article in articles:
-        involved = [c for c in resolution.contradictions if _names_article(c, article.id)]
-        credibility = assess(
+    involved: dict[str, list[Contradiction]] = {}
+    for contradiction in resolution.contradictions:
+        for article_id in {a for position in contradiction.positions for a in position.articles}:
+            involved.setdefault(article_id, []).append(contradiction)
+    assessed = {
+        article.id: assess(
             article,
             by_article.get(article.id, []),
-            contradictions=involved,
+            contradictions=involved.get(article.id, []),
             knowledge_conflicts=resolution.knowledge_conflicts.get(article.id, 0),
         )
-        store.save_credibility(article.id, credibility)
+        for article in articles
+    }
+    store.save_credibilities(assessed)
     if report is not None:
         report.events = len(resolution.events)
         report.contradictions = len(resolution.contradictions)
-
-
-def _names_article(contradiction: Contradiction, article_id: str) -> bool:
-    return any(article_id in position.articles for position in contradiction.positions)

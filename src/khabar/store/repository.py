@@ -8,7 +8,7 @@ export. Every write is one transaction: a failure leaves no trace of what was be
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -409,11 +409,20 @@ class Store:
         credibility (Credibility): its assessment.
         RAISES StoreError: the article is not stored.
         """
-        with self._write(f"the credibility of article {article_id}") as connection:
-            statement = update(ArticleRow).where(ArticleRow.id == article_id)
-            result = connection.execute(statement.values(**credibility_values(credibility)))
-            if result.rowcount == 0:
-                raise StoreError(f"cannot save credibility: no article {article_id!r}", source=self.name)
+        self.save_credibilities({article_id: credibility})
+
+    def save_credibilities(self, assessed: Mapping[str, Credibility]) -> None:
+        """Set (or replace) the credibility of several articles, in one transaction.
+
+        assessed (Mapping[str, Credibility]): the assessment of each article, by id.
+        RAISES StoreError: an article is not stored; then none of them is saved.
+        """
+        with self._write(f"the credibility of {len(assessed)} articles") as connection:
+            for article_id, credibility in assessed.items():
+                statement = update(ArticleRow).where(ArticleRow.id == article_id)
+                result = connection.execute(statement.values(**credibility_values(credibility)))
+                if result.rowcount == 0:
+                    raise StoreError(f"cannot save credibility: no article {article_id!r}", source=self.name)
 
     def credibility(self, article_id: str) -> Credibility | None:
         """The article's credibility, or None if it is not stored or not assessed yet."""
