@@ -10,6 +10,8 @@ scored by ../shared/eval/score.py, whose figures are printed as they come.
 bench/devset2/ is a second set of the same kind (Yemen/Israel, Mozambique, Nigeria, Armenia/Azerbaijan),
 written blind to check fixes found on the first against text not used to find them: `--folder
 bench/devset2` scores it (any folder of `*.txt` articles with a `gold.yaml` beside them will do).
+bench/devset3/ is a third blind set (Mali, Colombia, Ethiopia, Syria, Kashmir, Libya, Cameroon; with a
+scraped page, damaged casing and one ambush told with different tolls in two articles).
 
 Run: python bench/devset.py [--folder DIR] [--score PATH] [--verbose] [--keep EXPORT.json]  (from the
 repository root; writes nothing outside a temporary folder unless --keep asks)
