@@ -25,6 +25,10 @@ def test_resolve_malformed_lexicon_names_the_file_and_entry():
         check_lexicon(unquoted)
     with pytest.raises(KnowledgeError, match="expected a mapping"):
         check_lexicon(["not", "a", "mapping"])
+    merge = shipped_lexicon("resolve")["merge"]
+    for share in (0, 1.5, "half"):
+        with pytest.raises(KnowledgeError, match=r"merge\.content_overlap_alone must be a share"):
+            check_lexicon(dict(shipped_lexicon("resolve"), merge=dict(merge, content_overlap_alone=share)))
 
 
 def test_resolve_word_patterns_match_whole_words_only():

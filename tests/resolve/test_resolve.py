@@ -133,6 +133,19 @@ def test_resolve_incremental_keeps_untouched_events(kb, gz):
     assert after.contradictions == previous.contradictions
 
 
+def test_resolve_incremental_reaches_what_the_earlier_mentions_day_links(kb, gz):
+    # Trump was president on the day of article C, not of article D: the two strikes are linked
+    # (and one event) when read on the earlier mention's day, as batch resolve reads them
+    articles = [article("C", published=date(2019, 5, 1)), article("D", published=date(2023, 3, 1))]
+    text = "American airstrikes hit the village near the border crossing."
+    earlier = mention("a1", "C", "ASSAULT", text, trigger="airstrikes", actors=("TRUMP",))
+    later = mention("b1", "D", "ASSAULT", text, trigger="airstrikes", actors=("USA",))
+    batch = resolve([earlier, later], articles=articles, kb=kb, gazetteer=gz)
+    previous = resolve([earlier], articles=articles, kb=kb, gazetteer=gz)
+    assert resolve_incremental(previous, [later], articles=articles, kb=kb, gazetteer=gz) == batch
+    assert [e.mentions for e in batch.events] == [["a1", "b1"]]
+
+
 SENTENCES = [
     "Pakistan launched airstrikes on militant hideouts in Kabul.",
     "Airstrikes on militant hideouts killed several people in Kabul.",

@@ -95,24 +95,37 @@ def resolve_incremental(
 
 
 def _reach(seeds: set[str], pool: Sequence[Mention], *, ctx: Context) -> set[str]:
-    """Every mention connected to the seeds by `linked`: the components they belong to."""
-    by_key: dict[str, list[Mention]] = defaultdict(list)
+    """Every mention connected to the seeds by `linked` or by a statement's link to what it is
+    about: the components they belong to. A reached mention is tested only against the mentions
+    of its block not reached yet, so a big component costs about one pass over its block, not
+    one per member; and earlier id first, as `components` tests them."""
     by_id = {m.id: m for m in pool}
     about: dict[str, set[str]] = defaultdict(set)
     for m in pool:
-        by_key[block_key(m, ctx=ctx)].append(m)
         if m.about_mention in by_id:
             about[m.id].add(m.about_mention)
             about[m.about_mention].add(m.id)
     reached = set(seeds) & by_id.keys()
+    unreached: dict[str, list[Mention]] = defaultdict(list)
+    for m in sorted(pool, key=lambda m: m.id):
+        if m.id not in reached:
+            unreached[block_key(m, ctx=ctx)].append(m)
     frontier = sorted(reached)
     while frontier:
         current = by_id[frontier.pop()]
-        near = {m.id for m in by_key[block_key(current, ctx=ctx)] if linked(current, m, ctx=ctx)}
-        for other in sorted((near | about[current.id]) - reached):
-            reached.add(other)
-            frontier.append(other)
+        key = block_key(current, ctx=ctx)
+        unreached[key] = [m for m in unreached[key] if m.id not in reached]
+        near = {m.id for m in unreached[key] if _linked_in_order(current, m, ctx=ctx)}
+        found = sorted((near | about[current.id]) - reached)
+        reached.update(found)
+        frontier += found
     return reached
+
+
+def _linked_in_order(a: Mention, b: Mention, *, ctx: Context) -> bool:
+    """`linked` asked as `components` asks it, earlier id first (the first mention's day is the
+    day the actors' roles are read on)."""
+    return linked(a, b, ctx=ctx) if a.id < b.id else linked(b, a, ctx=ctx)
 
 
 def _resolve_groups(

@@ -30,7 +30,9 @@ class KnowledgeBase(Protocol):
 
     def actor(self, actor_id: str) -> Actor | None: ...
 
-    def roles_on(self, actor_id: str, on: date) -> list[Role]: ...
+    def roles_on(self, actor_id: str, on: date) -> list[Role]:
+        """Those of the actor's roles held on the day (merge's candidate search relies on it)."""
+        ...
 
     def lexicon(self, name: str) -> dict: ...
 
@@ -49,6 +51,28 @@ def norm(text: str | None) -> str:
     """Lower case, punctuation and a leading article dropped: for comparing names."""
     words = _NORM.sub(" ", (text or "").lower().replace("’s", "").replace("'s", "")).split()
     return " ".join(words[1:] if words[:1] in (["the"], ["a"], ["an"]) else words)
+
+
+def actor_ids(mention: Mention, *, recipients: bool = False) -> list[str]:
+    """The resolved actor ids of a mention's actors (or recipients), sorted, without repeats."""
+    refs = mention.recipients if recipients else mention.actors
+    return sorted({ref.actor for ref in refs if ref.actor})
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What comparing a mention with others asks again and again, worked out once (`Context.facts`).
+
+    actors (tuple[str, ...]): the resolved ids of its actors, sorted, without repeats.
+    recipients (tuple[str, ...]): the same for its recipients.
+    parties (tuple[str, ...]): both, for events where who is "actor" is arbitrary (clashes, talks).
+    trigger (str): the trigger, normalised and crudely stemmed; "" without one.
+    """
+
+    actors: tuple[str, ...]
+    recipients: tuple[str, ...]
+    parties: tuple[str, ...]
+    trigger: str
 
 
 @dataclass
@@ -75,6 +99,7 @@ class Context:
     _tokens: dict[tuple[str, date | None], frozenset[str]] = field(default_factory=dict)
     _words: dict[str, frozenset[str]] = field(default_factory=dict)
     _flags: dict[tuple[str, str], bool] = field(default_factory=dict)
+    _facts: dict[str, Facts] = field(default_factory=dict)
 
     # ---- articles ------------------------------------------------------------------------------
 
@@ -110,6 +135,19 @@ class Context:
         article = self.articles.get(mention.article)
         return mention.date.start or (article.published if article else None)
 
+    def facts(self, mention: Mention) -> Facts:
+        """The mention's actors, recipients, parties and trigger stem, worked out once: scoring
+        pairs of mentions asks for them again and again."""
+        if mention.id not in self._facts:
+            actors, recipients = actor_ids(mention), actor_ids(mention, recipients=True)
+            self._facts[mention.id] = Facts(
+                actors=tuple(actors),
+                recipients=tuple(recipients),
+                parties=tuple(sorted({*actors, *recipients})),
+                trigger=_stem(norm(mention.trigger)) if mention.trigger else "",
+            )
+        return self._facts[mention.id]
+
     # ---- actors --------------------------------------------------------------------------------
 
     def actor_name(self, actor_id: str) -> str:
@@ -140,6 +178,12 @@ class Context:
             depth += 1
             current = self.kb.actor(current.parent) if current.parent else None
         return tokens
+
+    def party_tokens(self, mention: Mention) -> frozenset[str]:
+        """What a mention's actors and recipients stand for on any date: two mentions with a
+        compatible actor on some date share one of these (a person's roles on a date are among
+        their roles)."""
+        return frozenset(token for party in self.facts(mention).parties for token in self.tokens(party, None))
 
     def compatible(self, a: str, b: str, on: date | None) -> bool:
         """Two actor ids may name the same side (a ministry and its government, a president and
@@ -216,8 +260,8 @@ class Context:
 
     def same_trigger(self, a: Mention, b: Mention) -> bool:
         """The two mentions' triggers are one word, crudely stemmed ("strikes", "strike")."""
-        first, second = (_stem(norm(m.trigger)) if m.trigger else "" for m in (a, b))
-        return bool(first) and first == second
+        first = self.facts(a).trigger
+        return bool(first) and first == self.facts(b).trigger
 
     def near_trigger(self, mention: Mention) -> tuple[str, str]:
         """The sentence text just before the trigger, and a window around it (bounded, so a

@@ -17,10 +17,10 @@ from itertools import combinations
 
 from khabar.models import VERBAL_TYPES, Contradiction, Event, Mention, PlaceRef, Toll
 from khabar.resolve import describe
-from khabar.resolve.context import Context, date_relation, days_apart
+from khabar.resolve.context import Context, actor_ids, date_relation, days_apart
 from khabar.resolve.disputes import occurrence, responsibility
 from khabar.resolve.fuse import leaf_places, toll_range
-from khabar.resolve.merge import actor_ids, type_relation
+from khabar.resolve.merge import type_relation
 from khabar.resolve.sides import Resolved, make, voice
 
 

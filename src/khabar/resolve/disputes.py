@@ -14,8 +14,7 @@ from itertools import combinations
 
 from khabar.models import VERBAL_TYPES, Contradiction, Event, Mention
 from khabar.resolve import describe
-from khabar.resolve.context import Context
-from khabar.resolve.merge import actor_ids
+from khabar.resolve.context import Context, actor_ids
 from khabar.resolve.sides import Resolved, Side, make, sides_text, speaker_name, speakers
 
 

@@ -29,8 +29,7 @@ from khabar.models import (
     Toll,
 )
 from khabar.resolve import describe
-from khabar.resolve.context import Context
-from khabar.resolve.merge import actor_ids
+from khabar.resolve.context import Context, actor_ids
 
 _PRECISION = ("day", "week", "month", "year")
 

@@ -120,6 +120,10 @@ def check_lexicon(lex: Any, *, name: str = "lexicons/resolve.yaml") -> None:
     weights = lex["merge"].get("weights")
     if not isinstance(weights, dict) or not all(isinstance(weights.get(w), int | float) for w in _WEIGHTS):
         raise KnowledgeError(f"merge.weights needs a number for each of {', '.join(_WEIGHTS)}", source=name)
+    for share in ("content_overlap_min", "content_overlap_alone"):
+        # above 0: merge's candidate search never pairs sentences that share no word
+        if not isinstance(lex["merge"].get(share), int | float) or not 0 < lex["merge"][share] <= 1:
+            raise KnowledgeError(f"merge.{share} must be a share above 0 and at most 1", source=name)
     for family in lex["families"]:
         if not isinstance(family, list) or len(family) < 2:
             raise KnowledgeError(f"family {family!r} must list two or more types", source=name)

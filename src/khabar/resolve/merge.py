@@ -6,18 +6,22 @@ about); `resolve_incremental` re-resolves only the groups new mentions fall into
 each group by average-linkage agglomerative clustering over `pair_score`, whose cannot-links
 (incompatible type, date, place, actors or modality) hold for every pair of a cluster, so a chain of
 near neighbours never joins two incompatible mentions; each merge also needs one pair that is
-enough evidence on its own. fuse.py then turns each cluster into an Event.
+enough evidence on its own (a supported pair), so `cluster` clusters each part of the graph of
+supported pairs alone, finding those pairs through indexes (candidates.py) rather than trying every
+pair of a group: an undated corpus makes groups of thousands of mentions. fuse.py then turns each
+cluster into an Event.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import NamedTuple
 
 from khabar.models import VERBAL_TYPES, Mention
+from khabar.resolve.candidates import candidate_pairs
 from khabar.resolve.context import Context, Relation, date_relation, days_apart
 
 
@@ -29,29 +33,19 @@ def type_relation(a: str, b: str, *, ctx: Context) -> Relation | None:
     return "agree" if a in family and family.get(a) == family.get(b) else None
 
 
-def actor_ids(mention: Mention, *, recipients: bool = False) -> list[str]:
-    """The resolved actor ids of a mention's actors (or recipients), sorted, without repeats."""
-    refs = mention.recipients if recipients else mention.actors
-    return sorted({ref.actor for ref in refs if ref.actor})
-
-
-def parties(mention: Mention) -> list[str]:
-    """Both sides of a mention, for events where who is "actor" is arbitrary (clashes, talks)."""
-    return sorted(set(actor_ids(mention)) | set(actor_ids(mention, recipients=True)))
-
-
 def actor_relations(a: Mention, b: Mention, *, ctx: Context) -> tuple[Relation, Relation]:
     """How the two mentions' actors relate, and how their recipients do. Symmetric types compare
     all parties at once; a strike compared with clashes needs a named striker among the parties."""
     on = ctx.day_of(a) or ctx.day_of(b)
+    first, second = ctx.facts(a), ctx.facts(b)
     symmetric = ctx.lex.symmetric
     if a.type in symmetric or b.type in symmetric:
-        one_sided = [m for m in (a, b) if m.type not in symmetric]
-        if any(not actor_ids(m) for m in one_sided):
+        one_sided = [facts for m, facts in ((a, first), (b, second)) if m.type not in symmetric]
+        if any(not facts.actors for facts in one_sided):
             return "unknown", "unknown"
-        return ctx.sides(parties(a), parties(b), on), "unknown"
-    actors = ctx.sides(actor_ids(a), actor_ids(b), on)
-    return actors, ctx.sides(actor_ids(a, recipients=True), actor_ids(b, recipients=True), on)
+        return ctx.sides(first.parties, second.parties, on), "unknown"
+    actors = ctx.sides(first.actors, second.actors, on)
+    return actors, ctx.sides(first.recipients, second.recipients, on)
 
 
 def irrealis(mention: Mention, *, ctx: Context) -> bool:
@@ -265,32 +259,39 @@ def components(mentions: Sequence[Mention], *, ctx: Context) -> list[list[Mentio
     RETURNS (list[list[Mention]]): the groups, each sorted by id, ordered by their first id.
     """
     ordered = sorted(mentions, key=lambda m: m.id)
-    parent = {m.id: m.id for m in ordered}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(x: str, y: str) -> None:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-
-    buckets: dict[str, list[Mention]] = {}
-    for m in ordered:
-        buckets.setdefault(block_key(m, ctx=ctx), []).append(m)
-        if m.about_mention in parent:
-            union(m.id, m.about_mention)
+    position = {m.id: i for i, m in enumerate(ordered)}
+    # a statement and what it is about, whatever their types
+    edges = [(i, position[m.about_mention]) for i, m in enumerate(ordered) if m.about_mention in position]
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(ordered):
+        buckets[block_key(m, ctx=ctx)].append(i)
     for bucket in buckets.values():
-        for a, b in combinations(bucket, 2):
-            if find(a.id) != find(b.id) and linked(a, b, ctx=ctx):
-                union(a.id, b.id)
-    groups: dict[str, list[Mention]] = {}
-    for m in ordered:
-        groups.setdefault(find(m.id), []).append(m)
-    return sorted(groups.values(), key=lambda g: g[0].id)
+        for group in _linked_groups([ordered[i] for i in bucket], ctx=ctx):
+            edges += [(bucket[group[0]], bucket[k]) for k in group[1:]]
+    return [[ordered[i] for i in part] for part in _connected(len(ordered), edges)]
+
+
+def _linked_groups(bucket: Sequence[Mention], *, ctx: Context) -> list[list[int]]:
+    """The connected groups of one bucket (sorted by id) under `linked`, as lists of positions.
+
+    Each mention is tested against the groups of the mentions before it, one member at a time
+    until one links, and never against the rest of a group it joins: where one group holds most
+    of a bucket (a corpus of undated mentions), a mention costs a test or two, not one per mention.
+    """
+    groups: list[list[int]] = []
+    for j, b in enumerate(bucket):
+        linking: list[list[int]] = []
+        apart: list[list[int]] = []
+        for group in groups:
+            (linking if any(linked(bucket[i], b, ctx=ctx) for i in group) else apart).append(group)
+        # the others join the biggest, so no mention is copied once per mention after it
+        joined = max(linking, key=len, default=[])
+        for group in linking:
+            if group is not joined:
+                joined += group
+        joined.append(j)
+        groups = [*apart, joined]
+    return groups
 
 
 # ---- clustering ----------------------------------------------------------------------------------
@@ -301,19 +302,79 @@ def cluster(mentions: Sequence[Mention], *, ctx: Context) -> list[list[Mention]]
     no pair across them is a cannot-link, at least one pair across them is supported on its own,
     and their average pair score reaches the threshold.
 
+    Each merge needs a supported pair, so clusters never straddle two parts of the graph of
+    supported pairs, and a merge in one part changes nothing another part can merge: each part is
+    clustered alone, with the same result as clustering the whole component at once.
+
     mentions (Sequence[Mention]): the mentions of one component.
     ctx (Context): the resolve context.
     RETURNS (list[list[Mention]]): the clusters, each sorted by id, ordered by their first id.
     """
+    clusters = [group for part in supported_parts(mentions, ctx=ctx) for group in _agglomerate(part, ctx=ctx)]
+    return sorted(clusters, key=lambda g: g[0].id)
+
+
+def supported_parts(mentions: Sequence[Mention], *, ctx: Context) -> list[list[Mention]]:
+    """The connected parts of the graph of supported pairs, each sorted by id. Only candidate
+    pairs (see candidates.py) of one kind can be supported, so only they are scored."""
+    ordered = sorted(mentions, key=lambda m: m.id)
+    edges = [edge for kind in _kinds(ordered, ctx=ctx) for edge in _supported_pairs(ordered, kind, ctx=ctx)]
+    return [[ordered[i] for i in part] for part in _connected(len(ordered), edges)]
+
+
+def _kinds(ordered: Sequence[Mention], *, ctx: Context) -> list[list[int]]:
+    """Positions grouped by type family and by modality (reported or hypothetical): a pair from
+    two groups is a cannot-link."""
+    kinds: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for i, mention in enumerate(ordered):
+        kinds[block_key(mention, ctx=ctx), irrealis(mention, ctx=ctx)].append(i)
+    return list(kinds.values())
+
+
+def _supported_pairs(ordered: Sequence[Mention], kind: list[int], *, ctx: Context) -> list[tuple[int, int]]:
+    """The supported pairs among the mentions at the positions `kind` (ascending)."""
+    chosen = [ordered[x] for x in kind]
+    return [
+        (kind[i], kind[j])
+        for i, j in candidate_pairs(chosen, ctx=ctx)
+        if (pair := _linked_score(chosen[i], chosen[j], ctx=ctx)) is not None and pair.supported
+    ]
+
+
+def _linked_score(a: Mention, b: Mention, *, ctx: Context) -> Pair | None:
+    """The pair's score, or None when blocking or a cannot-link keeps it apart."""
+    return pair_score(a, b, ctx=ctx) if linked(a, b, ctx=ctx) else None
+
+
+def _connected(count: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The connected parts of a graph on nodes 0..count-1, each sorted, ordered by first node."""
+    parent = list(range(count))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in edges:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    parts: dict[int, list[int]] = {}
+    for x in range(count):
+        parts.setdefault(find(x), []).append(x)
+    return list(parts.values())
+
+
+def _agglomerate(mentions: Sequence[Mention], *, ctx: Context) -> list[list[Mention]]:
+    """`cluster` over every pair of the mentions (one part of the supported graph)."""
     ordered = sorted(mentions, key=lambda m: m.id)
     threshold = float(ctx.lex.merge["threshold"])
     members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
     # (sum of scores, pairs, supported pairs) between two live clusters; absent: a cannot-link
     links: dict[tuple[int, int], Link] = {}
     for i, j in combinations(range(len(ordered)), 2):
-        pair = (
-            pair_score(ordered[i], ordered[j], ctx=ctx) if linked(ordered[i], ordered[j], ctx=ctx) else None
-        )
+        pair = _linked_score(ordered[i], ordered[j], ctx=ctx)
         if pair is not None:
             links[i, j] = (pair.score, 1, int(pair.supported))
     # the live clusters each live cluster has a link with, so a merge touches only its neighbours

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 
 from khabar.models import VERBAL_TYPES, Contradiction, Event, Mention, Position
 from khabar.resolve import describe
-from khabar.resolve.context import Context, norm
+from khabar.resolve.context import Context, actor_ids, norm
 from khabar.resolve.fuse import stable_id
-from khabar.resolve.merge import actor_ids
 
 Side = tuple[str, Sequence[Mention]]
 
