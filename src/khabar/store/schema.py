@@ -94,7 +94,10 @@ class MentionRow(Base):
     reporter: Mapped[str | None]
     modality: Mapped[str]
     quote: Mapped[str | None]
-    about_event_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    #: indexed: deleting an event sets this to NULL, which otherwise scans every mention per event
+    about_event_id: Mapped[str | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
     confidence: Mapped[float]
     data: Mapped[dict[str, Any]]
 
