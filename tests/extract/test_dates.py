@@ -276,6 +276,14 @@ def test_dates_corpus_year_hint_takes_latest_year_with_month_or_day():
     assert corpus_year_hint(texts) == 2025
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["FIGHTING BROKE OUT ON 9 OCTOBER 2025.", "fighting broke out on 9 october 2025.", "Since Sept. 3, 2025"],
+)
+def test_dates_patterns_read_words_in_any_case(text):
+    assert corpus_year_hint([text]) == 2025
+
+
 def test_dates_corpus_year_hint_ignores_bare_years():
     assert corpus_year_hint(["The last raid was in 2022.", "Nothing dated here."]) is None
 

@@ -204,3 +204,37 @@ def test_extract_by_phrase_hung_from_the_venue_still_names_the_speaker(run):
     mention = only(run(text), "STATEMENT")
     assert any("official" in t for t in texts(mention.actors))
     assert mention.venue == "recent press briefing"
+
+
+def test_extract_warm_builds_all_the_first_article_needs(nlp, knowledge, tmp_path, monkeypatch):
+    import khabar.extract as extraction
+    from khabar.extract import actors, lexicon, places
+    from khabar.knowledge.gazetteer import KNOWLEDGE_DIR, Gazetteer
+
+    kb, _ = knowledge
+    (tmp_path / "places.tsv").write_text("id\tname\taliases\tfeature\tcountry\tadmin1\tlat\tlon\tparent\n")
+    cities = "lat,lon,name,admin1,admin2,cc\n31.50,34.46,Khan Yunis,Gaza Strip,,PS\n"
+    (tmp_path / "cities.csv").write_text(cities)
+    gazetteer = Gazetteer(
+        supplement=tmp_path / "places.tsv",
+        countries=KNOWLEDGE_DIR / "country_centroids.tsv",
+        cities=tmp_path / "cities.csv",
+        lexicon=KNOWLEDGE_DIR / "lexicons" / "places.yaml",
+    )
+    for built in (actors._tools, places._matcher, lexicon.phrase_tokenizer):
+        built.cache_clear()
+    monkeypatch.setattr(extraction, "_COMPILED", {})
+    extraction.warm(nlp.vocab, kb=kb, gazetteer=gazetteer)
+
+    def built_again(*args, **kwargs):
+        raise AssertionError("built for the first article, not by warm")
+
+    for module in (actors, places):
+        monkeypatch.setattr(module, "PhraseMatcher", built_again)
+    monkeypatch.setattr(lexicon.spacy, "blank", built_again)
+    monkeypatch.setattr(extraction, "compile_lexicon", built_again)
+    monkeypatch.setattr(Gazetteer, "_index_spellings", built_again)
+    text = "An Israeli airstrike killed 12 people in Khan Younis on Monday, officials said."
+    article = Article(id="a1", source="a1.txt", text=text, published=date(2025, 10, 20))
+    found = extraction.extract(article, nlp(text), kb=kb, gazetteer=gazetteer)
+    assert only(found, "ASSAULT").location.text == "Khan Younis"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
+import spacy
 import yaml
+from spacy.tokens import Doc
 
 from khabar.errors import KnowledgeError
 from khabar.extract.tolls import Casualty, check_lexicon, find_tolls
@@ -174,6 +176,33 @@ def test_tolls_spans_point_into_the_text(nlp):
 )
 def test_tolls_other_numbers_are_not_tolls(nlp, text):
     assert ranges(nlp, text) == []
+
+
+# ---- numbers inside other entities (docs built by hand: the tags, not the model, decide) ----------
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return spacy.blank("en").vocab
+
+
+@pytest.mark.parametrize(
+    ("entities", "killed"),
+    [
+        (["O", "O", "O", "O", "O", "O"], [12]),
+        # "May 12" is a date that starts before the count
+        (["O", "B-DATE", "I-DATE", "O", "O", "O"], []),
+        # a date made of "12 people" runs past the count
+        (["O", "O", "B-DATE", "I-DATE", "O", "O"], []),
+        # the model took the count alone for a date: no evidence against it
+        (["O", "O", "B-DATE", "O", "O", "O"], [12]),
+    ],
+)
+def test_tolls_a_number_inside_a_longer_date_is_no_toll(vocab, entities, killed):
+    words = ["Since", "May", "12", "people", "died", "."]
+    pos = ["ADP", "PROPN", "NUM", "NOUN", "VERB", "PUNCT"]
+    doc = Doc(vocab, words=words, pos=pos, ents=entities)
+    assert [c.toll.low for c in find_tolls(doc[:]) if c.kind == "killed"] == killed
 
 
 # ---- the lexicon ---------------------------------------------------------------------------------

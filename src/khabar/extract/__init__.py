@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from khabar.annotate import is_headline
 from khabar.errors import InputError
@@ -29,12 +30,13 @@ from khabar.extract.location import Locator, overlaps
 from khabar.extract.modality import ModalityLexicon, compile_modality, modality_of, reporter_of
 from khabar.extract.places import PlaceMatch, article_countries, find_places
 from khabar.extract.quotes import Quotation, QuoteLexicon, addressed, compile_quotes, find_quotes, host_for
+from khabar.extract.texts import doc_text
 from khabar.extract.tolls import Casualty, find_tolls
 from khabar.knowledge import Knowledge
 from khabar.knowledge.gazetteer import Gazetteer
 from khabar.models import Acled, Actor, ActorRef, Article, DateRef, Extraction, Mention, Place
 
-__all__ = ["extract"]
+__all__ = ["extract", "warm"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def extract(
         places they name, and the titles the text gives people.
     RAISES (InputError): the parse is not of this article's text.
     """
-    if doc.text != article.text:
+    if doc_text(doc) != article.text:
         raise InputError(
             "the parsed text is not the article's text; annotate the cleaned article", source=article.id
         )
@@ -109,6 +111,22 @@ def extract(
         places=_places_named(mentions, places),
         role_claims=role_claims(doc, finds.refs, kb=kb, on=article.published, article=article.id),
     )
+
+
+def warm(vocab: Vocab, *, kb: Knowledge, gazetteer: Gazetteer) -> None:
+    """Build now what extraction builds for its first article, about a second's work: the
+    lexicons compiled, the actor and place matchers, the date patterns and toll cues, and the
+    gazetteer's spelling keys (`Gazetteer.warm`). Call it before forking worker processes, so
+    that they share all this instead of each building its own.
+
+    vocab (Vocab): the vocabulary of the docs to come (`build_nlp().vocab`).
+    kb (Knowledge): the knowledge base (`load_knowledge()`).
+    gazetteer (Gazetteer): the gazetteer (`load_gazetteer()`).
+    """
+    empty = Doc(vocab, words=[])
+    extract(Article(id="warm", source="", text=""), empty, kb=kb, gazetteer=gazetteer)
+    find_tolls(empty[:])
+    gazetteer.warm()
 
 
 def _not_places(

@@ -24,6 +24,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from khabar.extract.lexicon import phrase_tokenizer
+from khabar.extract.texts import doc_text
 from khabar.knowledge import Knowledge, norm
 from khabar.models import Actor, ActorRef, RoleClaim
 
@@ -77,7 +79,7 @@ class _Tools:
     historical: frozenset[str]
     honorifics: frozenset[str]
     common_surnames: frozenset[str]
-    kinds: list[tuple[str, list[tuple[str, ...]]]]
+    kinds: list[tuple[str, frozenset[tuple[str, ...]]]]
     not_actor_words: frozenset[str]
     not_actor_names: frozenset[str]
     group_nouns: frozenset[str]
@@ -110,7 +112,7 @@ def find_actors(doc: Doc, *, kb: Knowledge, on: date | None = None) -> ActorFind
     hits, pending = _entity_hits(doc, hits, kb=kb, tools=tools, new=new)
     hits = sorted(hits + _surname_hits(doc, hits, pending, kb=kb, tools=tools, new=new))
     hits = sorted(hits + _leftover_names(pending, hits, kb=kb, tools=tools, new=new))
-    refs = [ActorRef(text=doc[h.start : h.end].text, actor=h.actor, span=_chars(doc, h)) for h in hits]
+    refs = [_ref(doc, h) for h in hits]
     used = {h.actor for h in hits}
     return ActorFinds(refs=refs, new_actors=[a for a in new.values() if a.id in used])
 
@@ -147,7 +149,7 @@ def role_claims(
             title=title,
             former=former,
             span=(start, end),
-            text=doc.text[start:end],
+            text=doc_text(doc)[start:end],
         )
     return list(claims.values())
 
@@ -291,8 +293,11 @@ def _titled_surnames(
     covered = {i for h in hits for i in range(h.start, h.end)}
     found: list[_Hit] = []
     for token in doc:
+        # most words begin no title: spare them the lookups of `_title_from`
+        if token.lower_ not in tools.title_starts or token.i in covered:
+            continue
         title_end, title = _title_from(doc, token.i, tools)
-        if title is None or token.i in covered:
+        if title is None:
             continue
         name = _skip_honorifics(doc, title_end, tools)
         if name >= len(doc) or name in covered or not _is_name(doc[name]):
@@ -326,8 +331,9 @@ def _entity_hits(
     """Hits for the NER model's ORG, PERSON and NORP entities the aliases missed; unknown one-word
     names are returned apart, to be tried as surnames first."""
     kept, pending = list(hits), []
+    headings: dict[int, bool] = {}
     for ent in doc.ents:
-        name = _unknown_name(ent, kept, kb=kb, tools=tools)
+        name = _unknown_name(ent, kept, kb=kb, tools=tools, headings=headings)
         if name is None:
             continue
         known = kb.lookup_actor(name.span.text) or (
@@ -344,13 +350,18 @@ def _entity_hits(
     return sorted(kept), pending
 
 
-def _unknown_name(ent: Span, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Tools) -> _Name | None:
+def _unknown_name(
+    ent: Span, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Tools, headings: dict[int, bool]
+) -> _Name | None:
+    """A name `ent` gives that no hit covers, unless it is part of a longer one or of a heading
+    (`headings`: sentence start -> whether it is one, filled as sentences are read)."""
+    if ent.label_ not in _ENTITY_LABELS:
+        return None
     span = _trimmed(ent)
     if (
-        ent.label_ not in _ENTITY_LABELS
-        or span is None
+        span is None
         or _is_fragment(span, tools)
-        or _is_headline(ent.sent)
+        or _is_headline_cached(ent.sent, headings)
         or _title_from(ent.doc, span.start, tools)[0] >= span.end  # "Defense" of "Defense Minister X"
     ):
         return None
@@ -381,10 +392,10 @@ def _unknown_name(ent: Span, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Too
 def _country_before(span: Span, hits: Sequence[_Hit], *, kb: Knowledge, tools: _Tools) -> str | None:
     """The country of a person named after it and a title: "Iranian commander Ali Rezaei",
     "Colombia's Defence Minister Pedro Sanchez", "Kremlin spokesman Dmitry Peskov"."""
-    doc, start = span.doc, span.start
-    while start > span.sent.start and _title_or_rank(doc, start - 1, tools):
+    doc, start, sent_start = span.doc, span.start, span.sent.start
+    while start > sent_start and _title_or_rank(doc, start - 1, tools):
         start -= 1
-    start -= start > span.sent.start and doc[start - 1].text in _POSSESSIVE
+    start -= start > sent_start and doc[start - 1].text in _POSSESSIVE
     owner = next((kb.actor(h.actor) for h in hits if h.end == start), None)
     return owner.country if owner is not None and owner.kind not in ("person", "media") else None
 
@@ -523,10 +534,17 @@ def _new_actor(name: _Name, *, kb: Knowledge, tools: _Tools, new: dict[str, Acto
 
 
 def _kind(words: list[str], tools: _Tools) -> str:
+    """The kind of the first rule with a phrase among the words ("liberation front": rebel)."""
+    runs = _runs(words)
     for kind, phrases in tools.kinds:
-        if any(_contains(words, phrase) for phrase in phrases):
+        if not runs.isdisjoint(phrases):
             return kind
     return "other"
+
+
+def _runs(words: Sequence[str]) -> set[tuple[str, ...]]:
+    """Every run of consecutive words (the empty one too): a phrase is in the words if it is one."""
+    return {tuple(words[i:j]) for i in range(len(words) + 1) for j in range(i, len(words) + 1)}
 
 
 def _named_country(span: Span, kb: Knowledge) -> str | None:
@@ -556,6 +574,8 @@ def _surname_hits(
         if len(words) >= 2 and words[-1] not in tools.common_surnames:
             people.setdefault(words[-1], set()).add(hit.actor)
     known = {name: ids.pop() for name, ids in people.items() if len(ids) == 1}
+    if not known:  # no one to look for: spare the look at every proper noun
+        return []
     covered = {i for h in hits for i in range(h.start, h.end)}
     candidates = [n.span[0] for n in pending] + [
         t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in _PLACE_LABELS
@@ -712,12 +732,19 @@ def _trimmed(ent: Span) -> Span | None:
 def _is_fragment(span: Span, tools: _Tools) -> bool:
     """Part of a longer capitalised name the model cut ("Ismail Khan" of "Dera Ismail Khan"); a
     sentence's first word is capitalised anyway ("Analyst Fatima Rehmani said")."""
-    doc = span.doc
-    neighbours = [doc[span.start - 1]] if span.start - 1 > span.sent.start else []
-    neighbours += [doc[span.end]] if span.end < span.sent.end else []
+    doc, sent = span.doc, span.sent
+    neighbours = [doc[span.start - 1]] if span.start - 1 > sent.start else []
+    neighbours += [doc[span.end]] if span.end < sent.end else []
     return any(
         _is_name(t) and t.lower_ not in tools.title_words and not _honorific(t, tools) for t in neighbours
     )
+
+
+def _is_headline_cached(sent: Span, seen: dict[int, bool]) -> bool:
+    """`_is_headline` read once per sentence (`seen`: its start -> the answer), as each name in it asks."""
+    if sent.start not in seen:
+        seen[sent.start] = _is_headline(sent)
+    return seen[sent.start]
 
 
 def _is_headline(sent: Span) -> bool:
@@ -728,12 +755,13 @@ def _is_headline(sent: Span) -> bool:
     return bool(words) and last not in (".", "!", "?", "”", '"', "’", "'") and capitalised >= 0.7 * len(words)
 
 
-def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
-    return any(tuple(words[i : i + len(phrase)]) == phrase for i in range(len(words) - len(phrase) + 1))
-
-
 def _span(doc: Doc, chars: tuple[int, int]) -> Span | None:
     return doc.char_span(chars[0], chars[1], alignment_mode="expand")
+
+
+def _ref(doc: Doc, hit: _Hit) -> ActorRef:
+    start, end = _chars(doc, hit)
+    return ActorRef(text=doc_text(doc)[start:end], actor=hit.actor, span=(start, end))
 
 
 def _chars(doc: Doc, hit: _Hit) -> tuple[int, int]:
@@ -743,19 +771,8 @@ def _chars(doc: Doc, hit: _Hit) -> tuple[int, int]:
 # ---- building the tools once per knowledge base -----------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> spacy.tokenizer.Tokenizer:
-    # Same rules as the pipeline's tokenizer, without loading the model.
-    return spacy.blank("en").tokenizer
-
-
-def _pattern(vocab: Vocab, text: str) -> Doc:
-    words = _tokenizer()(text)
-    return Doc(vocab, words=[t.text for t in words], spaces=[bool(t.whitespace_) for t in words])
-
-
 def _phrases(items: Iterable[str]) -> list[tuple[str, ...]]:
-    return [tuple(t.lower_ for t in _tokenizer()(str(item))) for item in items]
+    return [tuple(t.lower_ for t in phrase_tokenizer()(str(item))) for item in items]
 
 
 @lru_cache(maxsize=4)
@@ -763,9 +780,10 @@ def _tools(kb: Knowledge, vocab: Vocab) -> _Tools:
     lex = kb.lexicon("actors")
     lower, exact = PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="ORTH")
     groups: dict[tuple[bool, str], list[Doc]] = {}
+    tokenizer = phrase_tokenizer()
     for form in kb.alias_forms():
-        groups.setdefault((form.exact, form.actor), []).append(_pattern(vocab, form.text))
-    groups[False, _BLOCKED] = [_pattern(vocab, p) for p in lex.get("not_actors", [])]
+        groups.setdefault((form.exact, form.actor), []).append(tokenizer(form.text))
+    groups[False, _BLOCKED] = [tokenizer(p) for p in lex.get("not_actors", [])]
     for (is_exact, key), patterns in groups.items():
         (exact if is_exact else lower).add(key, patterns)
     titles = {
@@ -786,7 +804,7 @@ def _tools(kb: Knowledge, vocab: Vocab) -> _Tools:
         historical=frozenset(lex.get("historical", [])),
         honorifics=frozenset(lex.get("honorifics", [])),
         common_surnames=frozenset(lex.get("common_surnames", [])),
-        kinds=[(str(r["kind"]), _phrases(r["words"])) for r in lex.get("new_actor_kinds", [])],
+        kinds=[(str(r["kind"]), frozenset(_phrases(r["words"]))) for r in lex.get("new_actor_kinds", [])],
         not_actor_words=frozenset(lex.get("not_actor_words", [])),
         not_actor_names=frozenset(norm(p) for p in lex.get("not_actors", [])),
         group_nouns=frozenset(lex.get("group_nouns", [])),

@@ -70,8 +70,10 @@ class Arguments:
     is_generic: Callable[[str], bool] = lambda actor_id: False
     _by_token: dict[int, ActorRef] = field(init=False, default_factory=dict)
     _named: list[ActorRef] = field(init=False, default_factory=list)
+    _ents: tuple[Span, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
+        self._ents = self.doc.ents  # spaCy builds the entities anew on each access
         for ref in self.refs:
             if ref.span is not None and not self.locator.in_dateline(ref.span):
                 for token in self._tokens(ref.span):
@@ -393,7 +395,7 @@ class Arguments:
         if self.locator.in_dateline((token.idx, token.idx + len(token))) or self.locator.is_place(token):
             return []  # a place the model took for an organisation ("attack on Djibo") is no actor
         if token.ent_type_ in NAME_LABELS:
-            words = _trim(next(e for e in token.doc.ents if e.start <= token.i < e.end))
+            words = _trim(next(e for e in self._ents if e.start <= token.i < e.end))
         elif _is_name(token) and not token.ent_type_ and not self.locator.is_place(token):
             words = _proper_run(token)
         else:
@@ -405,7 +407,7 @@ class Arguments:
         taken = set(self._by_token)
         return [
             ActorRef(e.text, None, (e.start_char, e.end_char))
-            for e in self.doc.ents
+            for e in self._ents
             if e.label_ == "PERSON" and not any(t.i in taken for t in e)
         ]
 

@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Token
 
 from khabar.errors import KnowledgeError
 from khabar.extract.events import shared_clause
+from khabar.extract.texts import doc_text
 from khabar.knowledge import load_knowledge
 from khabar.models import DateRef, Precision, Span
 
@@ -154,7 +155,7 @@ def date_for(trigger: Token, dates: Sequence[DateRef]) -> DateRef:
 def _expressions(doc: Doc) -> list[_Expr]:
     """The date expressions of a doc, longest first where they overlap, in text order."""
     grammar = _grammar()
-    text = doc.text  # spaCy rebuilds Doc.text from every token on each access: read it once
+    text = doc_text(doc)
     names = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NAME_LABELS]
     found = []
     for name, pattern in grammar.patterns:
@@ -430,9 +431,14 @@ def _key(words: str) -> str:
 
 
 def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of words and phrases, longest first, any run of spaces between words."""
+    """A regex alternation of words and phrases, longest first, any run of spaces between words,
+    behind a look at the first letter: without it `re` tries every word at every word boundary
+    of the text, and the patterns cost twice as much (#3)."""
     unique = sorted({_key(w) for w in words}, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split(" ")) for w in unique)
+    alternation = "|".join(r"\s+".join(re.escape(part) for part in w.split(" ")) for w in unique)
+    if not unique or "" in unique:
+        return alternation
+    return f"(?=[{re.escape(''.join(sorted({w[0] for w in unique})))}])(?:{alternation})"
 
 
 @lru_cache(maxsize=1)

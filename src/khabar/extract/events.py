@@ -133,9 +133,10 @@ def find_triggers(
 def _keys(token: Token) -> set[str]:
     """The forms a lexicon word may match: the word, its lemma, and for a capitalised word the
     model took for a name (headlines: "Militants Launch Attacks") its singular."""
-    keys = {token.lower_, token.lemma_.lower()}
-    if token.pos_ == "PROPN" and token.lower_.endswith("s"):
-        keys |= {token.lower_[:-1], token.lower_[:-2]} if token.lower_.endswith("es") else {token.lower_[:-1]}
+    lower = token.lower_  # asked of every word of every sentence: read spaCy's attributes once
+    keys = {lower, token.lemma_.lower()}
+    if token.pos_ == "PROPN" and lower.endswith("s"):
+        keys |= {lower[:-1], lower[:-2]} if lower.endswith("es") else {lower[:-1]}
     return keys
 
 

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from khabar.extract.lexicon import phrase_tokenizer
 from khabar.knowledge.gazetteer import Gazetteer
 from khabar.models import Place, PlaceRef
 
@@ -50,7 +50,7 @@ class PlaceMatch:
 @lru_cache(maxsize=4)
 def _matcher(gazetteer: Gazetteer, vocab: Vocab) -> PhraseMatcher:
     """The supplement's names as a case-insensitive phrase matcher, built once per vocab."""
-    tokenizer = spacy.blank("en", vocab=vocab).tokenizer
+    tokenizer = phrase_tokenizer()
     matcher = PhraseMatcher(vocab, attr="LOWER")
     names = gazetteer.supplement_names()
     generic = [n for n in names if n == n.lower()]
@@ -85,11 +85,11 @@ def _is_name_word(token: Token) -> bool:
     return token.is_alpha and (token.is_title or token.is_upper)
 
 
-def _in_other_name(span: Span, *, gazetteer: Gazetteer) -> bool:
+def _in_other_name(span: Span, ents: Sequence[Span], *, gazetteer: Gazetteer) -> bool:
     """Whether the span is part of a longer proper name that is not a place ("Pakistan Army",
     "Cambridge Analytica"). A title before a person's name is no such name: "U.S. President
-    Donald Trump" and "Kabul police chief" still name the place."""
-    for ent in span.doc.ents:
+    Donald Trump" and "Kabul police chief" still name the place. `ents` are the doc's entities."""
+    for ent in ents:
         inside = ent.start <= span.start and span.end <= ent.end and len(ent) > len(span)
         if inside and ent.label_ in NAME_LABELS and ent.label_ != "PERSON":
             extra = [*span.doc[ent.start : span.start], *span.doc[span.end : ent.end]]
@@ -141,6 +141,8 @@ def _town_of(name: str, gazetteer: Gazetteer, countries: Sequence[str]) -> bool:
 def _unlabelled_towns(doc: Doc, *, gazetteer: Gazetteer, countries: Sequence[str]) -> list[Span]:
     """Proper nouns the model gave no entity at all where a locative preposition puts them ("In
     Kyiv, a drone hit ..." at the start of a sentence) that are towns of the article's countries."""
+    if not countries:  # only towns of the article's countries count: with none, spare every word a look
+        return []
     return [
         Span(doc, token.i, token.i + 1, label="GPE")
         for token in doc
@@ -154,18 +156,18 @@ def _unlabelled_towns(doc: Doc, *, gazetteer: Gazetteer, countries: Sequence[str
 
 
 def _candidate_spans(
-    doc: Doc, *, gazetteer: Gazetteer, countries: Sequence[str] = ()
+    doc: Doc, ents: Sequence[Span], *, gazetteer: Gazetteer, countries: Sequence[str] = ()
 ) -> list[tuple[Span, bool]]:
     """Place-like spans, longest first among overlaps; True marks a supplement name."""
     supplement = _supplement_spans(doc, gazetteer=gazetteer)
     names = {(s.start, s.end) for s in supplement}
-    entities = [e for e in doc.ents if _is_place_entity(e, gazetteer=gazetteer, countries=countries)]
+    entities = [e for e in ents if _is_place_entity(e, gazetteer=gazetteer, countries=countries)]
     entities += _unlabelled_towns(doc, gazetteer=gazetteer, countries=countries)
     return [(span, (span.start, span.end) in names) for span in filter_spans([*supplement, *entities])]
 
 
 def _resolve(
-    span: Span, *, supplement: bool, gazetteer: Gazetteer, countries: Sequence[str]
+    span: Span, ents: Sequence[Span], *, supplement: bool, gazetteer: Gazetteer, countries: Sequence[str]
 ) -> tuple[Span | None, Place | None]:
     """The span trimmed and the place it names, or Nones when it is no place name."""
     trimmed = _trim(span)
@@ -173,7 +175,7 @@ def _resolve(
         return None, None
     if not supplement and not trimmed.text[:1].isupper():
         return None, None
-    if _in_other_name(trimmed, gazetteer=gazetteer):
+    if _in_other_name(trimmed, ents, gazetteer=gazetteer):
         return None, None
     return trimmed, gazetteer.lookup(trimmed.text, countries=countries)
 
@@ -189,8 +191,9 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer, countries: Sequence[str] = ()
     RETURNS (list[PlaceMatch]): one match per mention, with the words, span and place.
     """
     matches = []
-    for span, supplement in _candidate_spans(doc, gazetteer=gazetteer, countries=countries):
-        trimmed, place = _resolve(span, supplement=supplement, gazetteer=gazetteer, countries=countries)
+    ents = doc.ents  # spaCy builds the tuple anew on each access
+    for span, supplement in _candidate_spans(doc, ents, gazetteer=gazetteer, countries=countries):
+        trimmed, place = _resolve(span, ents, supplement=supplement, gazetteer=gazetteer, countries=countries)
         if trimmed is not None and place is not None:
             ref = PlaceRef(trimmed.text, place.id, (trimmed.start_char, trimmed.end_char))
             matches.append(PlaceMatch(ref, place))

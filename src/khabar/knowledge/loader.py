@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
@@ -34,6 +35,7 @@ _NON_WORD = re.compile(r"[^\w\s]")
 _POSSESSIVE = re.compile(r"'s?$")
 
 
+@lru_cache(maxsize=65536)  # extract asks again and again for the same words and names
 def norm(text: str) -> str:
     """The form names are compared in: case, accents, punctuation, a leading "the" and a
     possessive 's ignored ("the U.S.'s" -> "us", "Al-Qaeda" -> "al qaeda").
