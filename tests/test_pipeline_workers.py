@@ -19,8 +19,9 @@ pytestmark = pytest.mark.slow
 
 TOWNS = ["Chaman", "Quetta", "Peshawar", "Kandahar", "Jalalabad", "Khost", "Bannu", "Zhob", "Parachinar"]
 WEAPONS = ["rockets", "mortar shells", "a roadside bomb", "rifles", "a drone"]
-#: More articles than one batch, so that two workers each get work.
-COUNT = pipeline.BATCH_SIZE + 9
+#: More articles than one batch, so that two workers each get work, and enough for cleaning and
+#: assessing to run in worker processes too.
+COUNT = max(pipeline.BATCH_SIZE, pipeline.IN_PARALLEL) + 9
 
 
 def _report(n: int) -> str:
@@ -48,7 +49,8 @@ def _snapshot(store: Store) -> tuple:
     articles = [(a.id, a.duplicate_of) for a in store.articles()]
     events = sorted((e.id, e.type, tuple(e.mentions)) for e in store.events())
     mentions = sorted((m.id, m.type, m.event, m.span, m.modality) for m in store.mentions())
-    return articles, events, mentions
+    credibility = [store.credibility(article_id) for article_id, _ in articles]
+    return articles, events, mentions, credibility
 
 
 def test_pipeline_workers_store_what_one_process_stores(inbox: Path, tmp_path: Path):
@@ -58,8 +60,9 @@ def test_pipeline_workers_store_what_one_process_stores(inbox: Path, tmp_path: P
             report = pipeline.run([str(inbox)], store=store, workers=workers)
             results.append((report.added, report.near_duplicates, report.events, _snapshot(store)))
     assert results[0] == results[1]
-    added, near_duplicates, events, (_, _, mentions) = results[1]
+    added, near_duplicates, events, (_, _, mentions, credibility) = results[1]
     assert len(added) == COUNT + 1 and events > 0 and mentions
+    assert all(c is not None and c.signals for c in credibility)
     assert [pair[1] for pair in near_duplicates] == [added[2]]
 
 
@@ -103,7 +106,7 @@ def test_pipeline_default_workers_is_every_core_this_process_may_use():
 
 
 def test_cleaning_in_worker_processes_keeps_input_order_failures_and_repeats(tmp_path: Path):
-    count = pipeline.CLEAN_IN_PARALLEL + 6
+    count = pipeline.IN_PARALLEL + 6
     items: list[RawDoc | InputError] = [
         RawDoc(source=f"r{n}.txt", text=_report(n).replace("Militants", "gunmen in pakistan"), format="txt")
         for n in range(count)

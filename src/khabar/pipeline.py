@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_all_start_methods, get_context, parent_process
 from multiprocessing.synchronize import Event as EventType
+from typing import TypeVar
 
 from khabar.annotate import build_nlp
 from khabar.assess import assess
@@ -25,16 +26,18 @@ from khabar.clean import clean
 from khabar.dedup import NearDuplicateIndex, signature
 from khabar.errors import InputError, KhabarError
 from khabar.extract import extract
+from khabar.extract import warm as extract_warm
 from khabar.extract.dates import corpus_year_hint
 from khabar.ingest import Metadata, ingest
 from khabar.knowledge import load_knowledge
 from khabar.knowledge.gazetteer import load_gazetteer
-from khabar.models import Article, Contradiction, Extraction, Mention, RawDoc, Resolution
+from khabar.models import Article, Contradiction, Credibility, Extraction, Mention, RawDoc, Resolution
 from khabar.resolve import resolve, resolve_incremental
 from khabar.store.repository import Store
 
-#: Fewer inputs than this are cleaned in this process (starting processes would cost more).
-CLEAN_IN_PARALLEL = 64
+#: Fewer articles than this are cleaned and assessed in this process (starting processes would
+#: cost more).
+IN_PARALLEL = 64
 #: How many cleaned articles are handed to a worker process at once.
 BATCH_SIZE = 32
 #: How many of them the parser takes at once: the network's arrays for 32 long articles peak at
@@ -98,10 +101,11 @@ def update(
     stored = store.articles()
     year_before = corpus_year_hint(a.text for a in stored)
     year = corpus_year_hint([a.text for a in stored] + [a.text for a in articles])
+    workers = workers or default_workers()
     add_articles(articles, store=store, report=report, workers=workers, year_hint=year)
     redated = redate(stored, store=store, year=year, year_before=year_before)
     # re-extracted mentions may differ from the ones stored events name: resolve everything then
-    refresh(store, report=report, added=None if redated else report.added)
+    refresh(store, report=report, added=None if redated else report.added, workers=workers)
 
 
 def redate(
@@ -134,7 +138,7 @@ def clean_new(
 ) -> list[Article]:
     """Clean every input; record failed inputs; drop articles already stored (same text, same id).
 
-    workers (int): processes that clean, when there are at least CLEAN_IN_PARALLEL inputs.
+    workers (int): processes that clean, when there are at least IN_PARALLEL inputs.
     """
     seen: set[str] = set()
     fresh: list[Article] = []
@@ -156,13 +160,30 @@ Cleaned = tuple[str, Article | InputError]
 
 
 def _clean_all(items: Sequence[RawDoc | InputError], *, workers: int) -> Iterator[Cleaned]:
-    """Each input's source and its cleaned article (or why it failed), in input order."""
-    if workers <= 1 or len(items) < CLEAN_IN_PARALLEL:
-        yield from map(_clean_one, items)
-        return
+    """Each input's source and its cleaned article (or why it failed), in input order. Where the
+    workers clean, this process meanwhile prepares for the workers that annotate next."""
     load_knowledge()  # the proper names clean repairs casing with: loaded here, once, for every worker
+    yield from _map_in_workers(_clean_one, items, workers=workers, meanwhile=_prepare_workers)
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _map_in_workers(
+    fn: Callable[[_T], _R], items: Sequence[_T], *, workers: int, meanwhile: Callable[[], None] | None = None
+) -> Iterator[_R]:
+    """fn over items, in order: in a pool of `workers` processes when there are at least
+    IN_PARALLEL items (starting processes would cost more for fewer), else here. `meanwhile`
+    runs here while the workers work."""
+    if workers <= 1 or len(items) < IN_PARALLEL:
+        yield from map(fn, items)
+        return
     with _worker_pool(workers) as pool:
-        yield from pool.map(_clean_one, items, chunksize=BATCH_SIZE)
+        results = pool.map(fn, items, chunksize=BATCH_SIZE)
+        if meanwhile is not None:
+            meanwhile()
+        yield from results
 
 
 def _clean_one(item: RawDoc | InputError) -> Cleaned:
@@ -230,12 +251,17 @@ def _read_all(articles: Sequence[Article], *, year_hint: int | None, workers: in
         for batch in batches:
             yield from _read(batch, year_hint=year_hint)
         return
-    if _start_method() == "fork":  # load once here: every worker starts with them
-        for load in (build_nlp, load_knowledge, load_gazetteer):
-            load()
+    _prepare_workers()
     with _worker_pool(processes) as pool:
         for reads in pool.map(partial(_read_batch, year_hint=year_hint), batches):
             yield from reads
+
+
+def _prepare_workers() -> None:
+    """Where workers fork, load the model and knowledge and build extraction's indexes here, once:
+    every worker starts with them (a few seconds each otherwise). Built already, this costs nothing."""
+    if _start_method() == "fork":
+        extract_warm(build_nlp().vocab, kb=load_knowledge(), gazetteer=load_gazetteer())
 
 
 @contextmanager
@@ -291,12 +317,19 @@ def _read(batch: Sequence[Article], *, year_hint: int | None) -> Iterator[Read]:
         yield signature(article.text), extract(article, doc, kb=kb, gazetteer=gazetteer, year_hint=year_hint)
 
 
-def refresh(store: Store, *, report: RunReport | None = None, added: Collection[str] | None = None) -> None:
+def refresh(
+    store: Store,
+    *,
+    report: RunReport | None = None,
+    added: Collection[str] | None = None,
+    workers: int = 1,
+) -> None:
     """Bring events and contradictions up to date, and re-assess every article.
 
     added (Collection[str]): ids of the articles stored since the last refresh. Given, and with
         events already stored, only the events their mentions can touch are re-resolved (the
         result is the same as resolving everything); None re-resolves the whole corpus.
+    workers (int): processes that assess, when there are at least IN_PARALLEL articles.
     """
     articles = store.articles()
     mentions = store.mentions()
@@ -319,6 +352,21 @@ def refresh(store: Store, *, report: RunReport | None = None, added: Collection[
     else:
         resolution = resolve(mentions, **context)
     store.save_resolution(resolution)
+    store.save_credibilities(dict(_assess_all(articles, resolution, workers=workers)))
+    if report is not None:
+        report.events = len(resolution.events)
+        report.contradictions = len(resolution.contradictions)
+
+
+#: What `assess` reads of one article: the article, its mentions, the contradictions naming it and
+#: how many of its facts contradict knowledge.
+Assessable = tuple[Article, list[Mention], list[Contradiction], int]
+
+
+def _assess_all(
+    articles: Sequence[Article], resolution: Resolution, *, workers: int
+) -> Iterator[tuple[str, Credibility]]:
+    """Each article's id and credibility."""
     by_article: dict[str, list[Mention]] = {}
     for mention in resolution.mentions:
         by_article.setdefault(mention.article, []).append(mention)
@@ -326,16 +374,12 @@ def refresh(store: Store, *, report: RunReport | None = None, added: Collection[
     for contradiction in resolution.contradictions:
         for article_id in {a for position in contradiction.positions for a in position.articles}:
             involved.setdefault(article_id, []).append(contradiction)
-    assessed = {
-        article.id: assess(
-            article,
-            by_article.get(article.id, []),
-            contradictions=involved.get(article.id, []),
-            knowledge_conflicts=resolution.knowledge_conflicts.get(article.id, 0),
-        )
-        for article in articles
-    }
-    store.save_credibilities(assessed)
-    if report is not None:
-        report.events = len(resolution.events)
-        report.contradictions = len(resolution.contradictions)
+    conflicts = resolution.knowledge_conflicts
+    inputs = [(a, by_article.get(a.id, []), involved.get(a.id, []), conflicts.get(a.id, 0)) for a in articles]
+    yield from _map_in_workers(_assess_one, inputs, workers=workers)
+
+
+def _assess_one(what: Assessable) -> tuple[str, Credibility]:
+    article, mentions, contradictions, knowledge_conflicts = what
+    found = assess(article, mentions, contradictions=contradictions, knowledge_conflicts=knowledge_conflicts)
+    return article.id, found
