@@ -214,6 +214,18 @@ def test_store_credibility_round_trip(db, make):
     assert db.article("art1") == make.article()
 
 
+def test_store_credibilities_of_many_articles_saved_and_read_at_once(db, make):
+    for article_id in ("a1", "a2", "a3"):
+        db.add_article(make.article(article_id))
+    high, low = Credibility(score=0.8, label="high"), Credibility(score=0.2, label="low")
+    db.save_credibilities({"a1": high, "a3": low})
+    assert db.credibilities() == {"a1": high, "a2": None, "a3": low}
+    # one unknown article and nothing of the batch is saved
+    with pytest.raises(StoreError, match="no article 'nope'"):
+        db.save_credibilities({"a2": high, "nope": low})
+    assert db.credibility("a2") is None
+
+
 def test_store_credibility_of_missing_article_is_an_error(db):
     with pytest.raises(StoreError, match="no article 'nope'"):
         db.save_credibility("nope", Credibility(score=0.5, label="medium"))

@@ -60,6 +60,7 @@ def export_document(store: Store, *, generated_at: datetime | None = None) -> di
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     articles = store.articles()
+    credibility = store.credibilities()
     position = {article.id: index for index, article in enumerate(articles)}
     mentions = sorted(
         store.mentions(), key=lambda m: (position.get(m.article, len(position)), m.article, m.span, m.id)
@@ -67,7 +68,7 @@ def export_document(store: Store, *, generated_at: datetime | None = None) -> di
     return {
         "schema": SCHEMA_ID,
         "generated_at": stamp.isoformat(),
-        "articles": [_article(article, store.credibility(article.id)) for article in articles],
+        "articles": [_article(article, credibility.get(article.id)) for article in articles],
         "mentions": [_mention(mention) for mention in mentions],
         "events": [_event(event) for event in store.events()],
         "contradictions": [_contradiction(c) for c in store.contradictions()],

@@ -40,15 +40,25 @@ def to_jsonable(obj: Any) -> Any:
     RETURNS (Any): dicts, lists, strings, numbers, booleans and None; dates become ISO strings
         and tuples (spans) lists.
     """
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, _SCALARS):  # most values: answered first, as this runs for every one
+        return obj
     if isinstance(obj, list | tuple):
         return [to_jsonable(value) for value in obj]
     if isinstance(obj, dict):
         return {str(key): to_jsonable(value) for key, value in obj.items()}
     if isinstance(obj, date):
         return obj.isoformat()
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {name: to_jsonable(getattr(obj, name)) for name in _field_names(type(obj))}
     return obj
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def from_jsonable(cls: type[T], data: Mapping[str, Any]) -> T:

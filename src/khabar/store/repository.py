@@ -426,9 +426,13 @@ class Store:
 
     def credibility(self, article_id: str) -> Credibility | None:
         """The article's credibility, or None if it is not stored or not assessed yet."""
-        columns = (ArticleRow.credibility_score, ArticleRow.credibility_label, ArticleRow.credibility)
-        rows = self._rows(select(*columns).where(ArticleRow.id == article_id))
+        rows = self._rows(select(*_CREDIBILITY).where(ArticleRow.id == article_id))
         return credibility_from_row(rows[0]) if rows else None
+
+    def credibilities(self) -> dict[str, Credibility | None]:
+        """Every stored article's credibility by id (None: not assessed yet)."""
+        rows = self._rows(select(ArticleRow.id, *_CREDIBILITY))
+        return {row.id: credibility_from_row(row) for row in rows}
 
     # ---- search ----------------------------------------------------------------------------------
 
@@ -508,6 +512,9 @@ def _upsert(connection: Connection, model: type, rows: list[dict[str, Any]]) -> 
     statement = dialect_insert(model)
     replace = {column: statement.excluded[column] for column in rows[0] if column != "id"}
     connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_=replace), rows)
+
+
+_CREDIBILITY = (ArticleRow.credibility_score, ArticleRow.credibility_label, ArticleRow.credibility)
 
 
 def _write_extraction(connection: Connection, extraction: Extraction) -> None:
