@@ -38,8 +38,10 @@ from khabar.store.repository import Store
 #: Fewer articles than this are cleaned and assessed in this process (starting processes would
 #: cost more).
 IN_PARALLEL = 64
-#: How many cleaned articles are handed to a worker process at once.
-BATCH_SIZE = 32
+#: How many articles are handed to a worker process at once: small enough that workers finish
+#: together (the last batch keeps one worker busy while the others wait), large enough that
+#: messages between processes cost little.
+BATCH_SIZE = 16
 #: How many of them the parser takes at once: the network's arrays for 32 long articles peak at
 #: ~150 MB per process, for 4 at ~40 MB, and 4 parsed no slower on the throughput benchmark.
 PARSE_BATCH_SIZE = 4
