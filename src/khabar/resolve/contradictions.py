@@ -51,7 +51,8 @@ def find_contradictions(
 
 def tolls(item: Resolved, *, field: str, ctx: Context) -> list[Contradiction]:
     """Toll claims whose ranges do not overlap ("6" vs "9"; not "at least 3" vs "6"), from other
-    articles or other named sources. A later article's higher toll is an update, not a contradiction."""
+    articles or other named sources. A later article's higher toll is an update, not a contradiction,
+    unless it is set against the earlier figure ("three times the figure given by the army")."""
     claims = [(m, getattr(m, field)) for m in item.members if getattr(m, field) is not None]
     margin = float(ctx.lex.raw["contradictions"]["estimate_margin"])
     clashing: set[str] = set()
@@ -86,14 +87,16 @@ def _tolls_clash(a: Mention, ta: Toll, b: Mention, tb: Toll, *, margin: float, c
 
 
 def _update(a: Mention, a_low: float, b: Mention, b_low: float, *, ctx: Context) -> bool:
-    """The higher toll comes from a later article: the count rose."""
+    """The higher toll comes from a later article: the count rose. Unless the later claim sets its
+    figure against another ("three times the figure given by the army"): then it disputes it."""
     first, second = ctx.articles.get(a.article), ctx.articles.get(b.article)
     if not first or not second or not first.published or not second.published:
         return False
     if first.published == second.published:
         return False
     later_is_a = first.published > second.published
-    return (a_low > b_low) == later_is_a
+    later = a if later_is_a else b
+    return (a_low > b_low) == later_is_a and not ctx.lex.toll_dispute.search(later.sentence)
 
 
 def _toll_severity(ranges: Sequence[tuple[float, float]], *, ctx: Context) -> str:

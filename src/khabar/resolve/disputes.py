@@ -1,14 +1,16 @@
 """disputes: who did it, and did it happen -> responsibility and occurrence contradictions.
 
-Part of contradictions.py's work on one event: sources naming different perpetrators; a side that
-confirms an act and also denies it or does not claim it; a side denying what reports say it did;
-a side denying that something reported happened at all. Statements count through their `about`.
+Part of contradictions.py's work on one event: sources naming different perpetrators; sources
+blaming different sides for starting a clash; a side that confirms an act and also denies it or
+does not claim it; a side denying what reports say it did; a side denying that something reported
+happened at all. Statements count through their `about`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
@@ -35,9 +37,10 @@ def _refusals(item: Resolved, *, ctx: Context, explicit_only: bool = False) -> l
 
 
 def responsibility(item: Resolved, *, ctx: Context) -> list[Contradiction]:
-    """Sources name different perpetrators; or a side confirms it did it and also denies or does
-    not claim it; or a side denies what other reports say it did."""
-    found = _perpetrators(item, ctx=ctx)
+    """Sources name different perpetrators, or blame different sides for starting a clash; or a
+    side confirms it did it and also denies or does not claim it; or a side denies what other
+    reports say it did."""
+    found = _perpetrators(item, ctx=ctx) + _who_started(item, ctx=ctx)
     refusals = [r for r in _refusals(item, ctx=ctx) if _about_responsibility(r, item.event, ctx=ctx)]
     for ids, group in _by_side(refusals, on=item.event.date.start, ctx=ctx):
         sides = _refusal_sides(item, ids, group, ctx=ctx) if ids else None
@@ -90,10 +93,14 @@ def _refusal_sides(
             (f"{who} confirmed it", confirmations),
             (f"{who} {'denied' if explicit else 'did not claim'} it", group),
         ]
+    # a denial is no report that they did it ("an allegation Pakistan has denied")
     said_to = [
         m
         for m in item.members
-        if m.modality in lex["support_modalities"] and m.id not in refused and theirs(actor_ids(m))
+        if m.modality in lex["support_modalities"]
+        and m.id not in refused
+        and m.type not in lex["deny_types"]
+        and theirs(actor_ids(m))
     ]
     return (
         [(f"carried out by {who}", said_to), (f"denied by {who}", explicit)] if explicit and said_to else None
@@ -126,6 +133,70 @@ def _perpetrators(item: Resolved, *, ctx: Context) -> list[Contradiction]:
     ]
     groups += sorted(unnamed.items())
     return [make("responsibility", groups, item=item, ctx=ctx)]
+
+
+def _who_started(item: Resolved, *, ctx: Context) -> list[Contradiction]:
+    """Sources that blame different sides for starting one clash: "the army accused the RSF of
+    starting the fighting" and "an RSF spokesman said the army had started the clashes"."""
+    if item.event.type not in ctx.lex.symmetric or item.event.type in VERBAL_TYPES:
+        return []
+    on = item.event.date.start
+    groups: list[_Blame] = []
+    for blame in sorted(_blames(item, ctx=ctx), key=lambda b: b.mentions[0].id):
+        same = next((g for g in groups if ctx.sides(g.blamed, blame.blamed, on) == "agree"), None)
+        if same is None:
+            groups.append(blame)
+        else:
+            same.voice.extend(v for v in blame.voice if v not in same.voice)
+            same.mentions.extend(blame.mentions)
+    # blames all made by one side (naming two culprits) are no dispute between sources
+    if not any(_apart(a.voice, b.voice, on=on, ctx=ctx) for a, b in combinations(groups, 2)):
+        return []
+    named = sorted(
+        ((describe.join_names([ctx.actor_name(i) for i in g.blamed]), g) for g in groups), key=lambda v: v[0]
+    )
+    blames = "; ".join(
+        f"{describe.join_names([ctx.actor_name(i) for i in g.voice])} blames {value}"
+        f" ({describe.sources(g.mentions, ctx=ctx)})"
+        for value, g in named
+    )
+    text = ctx.lex.raw["explanations"]["initiation"].format(
+        event=describe.phrase(item.event, item.members, ctx=ctx), blames=blames
+    )
+    sides = [(value, g.mentions) for value, g in named]
+    return [make("responsibility", sides, item=item, ctx=ctx, explanation=text)]
+
+
+def _apart(first: Sequence[str], second: Sequence[str], *, on: date | None, ctx: Context) -> bool:
+    return not any(ctx.compatible(x, y, on) for x in first for y in second)
+
+
+@dataclass
+class _Blame:
+    """Who is blamed for starting a clash, by whom, in which mentions."""
+
+    blamed: list[str]
+    voice: list[str]
+    mentions: list[Mention]
+
+
+def _blames(item: Resolved, *, ctx: Context) -> list[_Blame]:
+    """Each statement about the clash that blames its recipients for starting it, and each report
+    of it, attributed to a source, that says its actors started it."""
+    lex = ctx.lex.raw
+    found = []
+    for mention in (*item.statements, *item.members):
+        if mention.modality not in lex["support_modalities"]:
+            continue
+        if mention.type in lex["blame_types"] and not ctx.denies(mention):
+            blamed, voice = actor_ids(mention, recipients=True), speakers(mention)
+        elif mention.type not in VERBAL_TYPES and mention.reporter and mention.reporter.actor:
+            blamed, voice = actor_ids(mention), [mention.reporter.actor]
+        else:
+            continue
+        if blamed and voice and ctx.lex.initiation.search(ctx.near_trigger(mention)[1]):
+            found.append(_Blame(blamed, list(voice), [mention]))
+    return found
 
 
 def occurrence(item: Resolved, *, ctx: Context) -> list[Contradiction]:

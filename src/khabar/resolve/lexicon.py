@@ -32,6 +32,8 @@ class Lexicon:
     distinct: re.Pattern[str]
     responsibility: re.Pattern[str]
     refutation: re.Pattern[str]
+    toll_dispute: re.Pattern[str]
+    initiation: re.Pattern[str]
     unnamed: dict[str, re.Pattern[str]]
     venues: dict[str, re.Pattern[str]]
 
@@ -70,6 +72,9 @@ SCHEMA: dict[str, type] = {
     "weak_modalities": list,
     "responsibility_cues": list,
     "refutation_cues": list,
+    "toll_dispute_cues": list,
+    "blame_types": list,
+    "initiation_cues": list,
     "unnamed_actors": dict,
     "venue_kinds": dict,
     "contradictions": dict,
@@ -100,7 +105,15 @@ _WEIGHTS = (
 
 
 #: Sections that list words or phrases.
-_WORD_LISTS = ("anaphora", "distinct_cues", "responsibility_cues", "refutation_cues", "specific_places")
+_WORD_LISTS = (
+    "anaphora",
+    "distinct_cues",
+    "responsibility_cues",
+    "refutation_cues",
+    "toll_dispute_cues",
+    "initiation_cues",
+    "specific_places",
+)
 
 
 def check_lexicon(lex: Any, *, name: str = "lexicons/resolve.yaml") -> None:
@@ -153,6 +166,8 @@ def compile_lexicon(lex: dict[str, Any]) -> Lexicon:
         distinct=words_pattern(lex["distinct_cues"]),
         responsibility=words_pattern(lex["responsibility_cues"]),
         refutation=words_pattern(lex["refutation_cues"]),
+        toll_dispute=words_pattern(lex["toll_dispute_cues"]),
+        initiation=words_pattern(lex["initiation_cues"]),
         unnamed={label: words_pattern(cues) for label, cues in lex["unnamed_actors"].items()},
         venues={kind: words_pattern(cues) for kind, cues in lex["venue_kinds"].items()},
     )
