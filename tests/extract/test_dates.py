@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from khabar.errors import KnowledgeError
-from khabar.extract.dates import check_lexicon, corpus_year_hint, date_for, find_dates
+from khabar.extract.dates import check_lexicon, corpus_year_hint, date_for, event_clause, find_dates
 from khabar.models import DateRef
 
 
@@ -350,3 +350,180 @@ def test_dates_malformed_lexicon_names_entry(broken, reason):
     lex = dict(shipped_lexicon()) | broken
     with pytest.raises(KnowledgeError, match=reason):
         check_lexicon(lex)
+
+
+# ---- dates told from the date before them, nights, spans of years (#H17) ----------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "start", "end", "precision"),
+    [
+        (
+            "Rebels overran the garrison at Kidal on 3 March 2024. The army retook it the following day.",
+            "following day",
+            date(2024, 3, 4),
+            date(2024, 3, 4),
+            "day",
+        ),
+        (
+            "The dam at Kakhovka was breached on June 6, 2023. Two days later, the floods reached Kherson.",
+            "later",
+            date(2023, 6, 8),
+            date(2023, 6, 8),
+            "day",
+        ),
+        (
+            "A state of siege began in Ituri in May 2021. Parliament extended it later that month.",
+            "that month",
+            date(2021, 5, 1),
+            date(2021, 5, 31),
+            "month",
+        ),
+        (
+            "Militias burned Djugu villages on 10 February 2022 and looted the market that day.",
+            "that day",
+            date(2022, 2, 10),
+            date(2022, 2, 10),
+            "day",
+        ),
+    ],
+)
+def test_dates_sequel_counts_from_the_date_told_before(nlp, text, words, start, end, precision):
+    ref = one(nlp, text, words, published=date(2025, 1, 1))
+    assert (ref.start, ref.end, ref.precision, ref.basis) == (start, end, precision, "context")
+
+
+@pytest.mark.slow
+def test_dates_sequel_after_an_unknown_date_has_no_value(nlp):
+    # "on Monday" in an undated article has no value: the day after it has none either
+    ref = one(nlp, "Police raided the camp on Monday. The suspects fled the next day.", "next day")
+    assert ref.precision == "none"
+
+
+@pytest.mark.slow
+def test_dates_the_day_before_an_event_is_no_sequel(nlp):
+    text = "Troops shelled Idlib on 4 May 2024. Residents fled the day before the vote."
+    assert [d.text for d in dates_in(nlp, text)] == ["4 May 2024"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # the day its sentence names ("said on Monday"): the night before it
+        (
+            "Gangs and police exchanged fire overnight in Cite Soleil, officials said on Monday.",
+            date(2025, 3, 16),
+            date(2025, 3, 17),
+        ),
+        # no day in the sentence: the night before publication
+        ("Drones hit an oil depot near Bryansk overnight.", date(2025, 3, 18), date(2025, 3, 19)),
+    ],
+)
+def test_dates_overnight_is_the_night_before_the_day(nlp, text, start, end):
+    ref = one(nlp, text, "overnight", published=date(2025, 3, 19))
+    assert (ref.start, ref.end, ref.precision) == (start, end, "day")
+
+
+@pytest.mark.slow
+def test_dates_overnight_as_adjective_or_before_a_date_is_not_the_night(nlp):
+    assert [d.text for d in dates_in(nlp, "The army imposed an overnight curfew.", published=WEDNESDAY)] == []
+    refs = dates_in(nlp, "Shelling went on overnight into Sunday.", published=WEDNESDAY)
+    assert [r.text for r in refs] == ["Sunday"]
+
+
+@pytest.mark.slow
+def test_dates_weekday_after_from_points_forward(nlp):
+    # published on a Saturday: "from Monday" is the coming Monday, whatever tense announced it
+    saturday = date(2024, 11, 2)
+    text = "The rebels announced a week-long lockdown of Goma from Monday."
+    assert one(nlp, text, "Monday", published=saturday).start == date(2024, 11, 4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schools in Sittwe stayed shut from Monday to Wednesday.",
+        "Surgeons treated wounds from Monday's bombing in Sittwe.",
+    ],
+)
+def test_dates_from_opening_a_span_or_naming_an_event_looks_back(nlp, text):
+    assert one(nlp, text, "Monday", published=date(2024, 11, 2)).start == date(2024, 10, 28)
+
+
+@pytest.mark.slow
+def test_dates_effective_date_points_forward(nlp):
+    text = "The junta set up a new electoral commission, effective Feb. 1."
+    assert one(nlp, text, "Feb", published=date(2025, 11, 20)).start == date(2026, 2, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("Both armies fought in the 1998-2000 war with Eritrea.", date(1998, 1, 1), date(2000, 12, 31)),
+        ("The 2011–13 drought emptied the villages.", date(2011, 1, 1), date(2013, 12, 31)),
+    ],
+)
+def test_dates_span_of_years_is_one_date_of_year_precision(nlp, text, start, end):
+    (ref,) = dates_in(nlp, text)
+    assert (ref.start, ref.end, ref.precision, ref.basis) == (start, end, "year", "explicit")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["Call 2041-2290 for help.", "The score was 2010-1995 at the end."])
+def test_dates_number_pairs_that_are_no_span_of_years_are_not_dates(nlp, text):
+    assert [d for d in dates_in(nlp, text) if d.precision == "year" and d.start != d.end] == []
+
+
+# ---- the year of an undated article's year-less dates (#H17) ------------------------------------------
+
+
+@pytest.mark.slow
+def test_dates_undated_piece_takes_the_corpus_year_over_distant_history(nlp):
+    # an opinion piece: its only dated words are history, far from the year-less month
+    text = (
+        "A year after the fall of the old regime in January 2024, the militias still rule.\n\n"
+        "In March, dozens of herders were killed near the lake."
+    )
+    ref = one(nlp, text, "March", year_hint=2025)
+    assert (ref.start, ref.precision, ref.basis) == (date(2025, 3, 1), "month", "context")
+
+
+@pytest.mark.slow
+def test_dates_undated_update_dates_by_the_day_it_states(nlp):
+    # a situation report stating its own date: not the corpus year, not last year's October
+    text = (
+        "Update issued on 24 October 2024.\n\n"
+        "Since the offensive began in August 2023, thousands have fled.\n\n"
+        "On 19 October, a strike hit a bus near Dejen."
+    )
+    ref = one(nlp, text, "19 October", year_hint=2025)
+    assert (ref.start, ref.basis) == (date(2024, 10, 19), "context")
+
+
+@pytest.mark.slow
+def test_dates_month_and_year_in_the_same_paragraph_tells_the_story_year(nlp):
+    text = "The siege of Mariupol began in March 2022. In May, its last defenders surrendered."
+    assert one(nlp, text, "May", year_hint=2025).start == date(2022, 5, 1)
+
+
+# ---- the date of an event (#H17) ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_dates_gerund_subject_takes_its_verbs_date(nlp):
+    doc = nlp("Since fighting between the two militias began in August 2023, thousands have fled.")
+    dates = find_dates(doc, published=date(2025, 1, 1))
+    assert date_for(trigger(doc, "fighting"), dates).start == date(2023, 8, 1)
+
+
+@pytest.mark.slow
+def test_dates_verbs_sharing_a_subject_share_its_date(nlp):
+    doc = nlp("On 22 October, armed men stopped two ambulances near Bichena and detained the drivers.")
+    dates = find_dates(doc, published=date(2024, 10, 25))
+    clause = event_clause(trigger(doc, "detained"))
+    assert clause.text == "stopped"
+    assert date_for(trigger(doc, "detained"), dates).start == date(2024, 10, 22)

@@ -108,6 +108,68 @@ def test_quotes_lexicon_needs_speech_verbs():
         compile_quotes({"bridges": [","]})
 
 
+def test_quotes_lexicon_speaker_nouns_go_by_sex():
+    lexicon = compile_quotes(
+        {"speech_verbs": ["say"], "speaker_nouns": {"any": ["Driver"], "female": ["widow"]}}
+    )
+    assert lexicon.speaker_nouns == {"driver": "any", "widow": "female"}
+    with pytest.raises(KnowledgeError, match="malformed"):
+        compile_quotes({"speech_verbs": ["say"], "speaker_nouns": ["driver"]})
+
+
 def test_quotes_lexicon_numbers_are_numbers():
     with pytest.raises(KnowledgeError, match="malformed"):
         compile_quotes({"speech_verbs": ["say"], "max_scare_words": "three"})
+
+
+# ---- a quotation going on after its attribution ---------------------------------------------------
+
+
+@pytest.mark.slow
+def test_quotes_sentence_after_the_attribution_continues_the_quote(nlp, lexicon):
+    text = (
+        "“The road to Bria is cut,” said Jean-Pierre Ngaba, a trader in Bangui. "
+        "“We have no food left for the children.”"
+    )
+    first, second = quotes(nlp, lexicon, text)
+    assert second.text == "We have no food left for the children"
+    assert second.continues is first
+    assert second.verb is None and not second.scare
+
+
+@pytest.mark.slow
+def test_quotes_paragraph_of_a_quotation_alone_continues_the_one_before(nlp, lexicon):
+    text = (
+        'Hadiza Moussa, a nurse in Diffa, said the clinic had run out of medicine. "We are treating '
+        'wounds with salt water," she said.\n\n"Nobody has come."'
+    )
+    first, second = quotes(nlp, lexicon, text)
+    assert second.continues is first
+    assert not second.scare  # three words, but a sentence of its own, not a scare quote
+
+
+@pytest.mark.slow
+def test_quotes_words_quoted_inside_a_sentence_continue_nothing(nlp, lexicon):
+    text = '"We will hold the bridge," the commander said. Critics called the plan "a gamble".'
+    first, second = quotes(nlp, lexicon, text)
+    assert first.verb is not None
+    assert second.continues is None and second.scare
+
+
+@pytest.mark.slow
+def test_quotes_a_quotation_alone_with_no_speaker_before_continues_nothing(nlp, lexicon):
+    text = 'The army shelled the district overnight.\n\n"Nobody slept in Tal Afar."'
+    (quote,) = quotes(nlp, lexicon, text)
+    assert quote.continues is None
+
+
+@pytest.mark.slow
+def test_quotes_a_paragraph_between_breaks_the_continuation(nlp, lexicon):
+    text = (
+        '"The camp is full," said Grace Achieng, an aid worker.\n\n'
+        "More than 4,000 people arrived in Kakuma this week.\n\n"
+        '"We cannot feed everyone."'
+    )
+    first, second = quotes(nlp, lexicon, text)
+    assert first.verb is not None
+    assert second.continues is None

@@ -168,7 +168,6 @@ def test_tolls_spans_point_into_the_text(nlp):
         "The occupation lasted four years.",
         "The army lost 15 tanks and 3 checkposts.",
         "Police arrested 200 militants after the attack.",
-        "A 30-year-old man was killed at the market.",
         "Turnout fell by 40 percent after the bombing killed the mayor.",
         "The blast caused $5 million in damage.",
         "No one was killed in the explosion.",
@@ -248,3 +247,81 @@ def test_tolls_lexicon_rejects_cue_longer_than_matcher_reads():
     lex["cues"] = lex["cues"] | {"casualties": TOO_LONG_CUES}
     with pytest.raises(KnowledgeError, match="longer than"):
         check_lexicon(lex)
+
+
+# ---- counts joined to one verb, persons counted one by one (#H17) -----------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a verb before the first count counts the next ones too
+        (
+            "The strike on the market killed four vendors and two policemen in Maiduguri.",
+            [("killed", 4), ("killed", 2)],
+        ),
+        (
+            "Gunmen wounded three pupils, two teachers and a guard.",
+            [("injured", 3), ("injured", 2), ("injured", 1)],
+        ),
+        # a headline joins counts with a comma
+        ("Three soldiers, two civilians killed in Kivu ambush", [("killed", 3), ("killed", 2)]),
+    ],
+)
+def test_tolls_joined_counts_share_the_verb(nlp, text, expected):
+    assert [(kind, low) for kind, low, _ in ranges(nlp, text)] == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "kind", "count"),
+    [
+        (
+            "A mortar hit a home in Gao, killing a woman, her 8-year-old daughter and a neighbour.",
+            "killed",
+            3,
+        ),
+        ("Local officials said a 72-year-old farmer was killed near Tillaberi.", "killed", 1),
+        ("A moto-taxi driver was wounded by a stray bullet.", "injured", 1),
+        ("The blast killed the imam and his brother.", "killed", 2),
+    ],
+)
+def test_tolls_persons_told_one_by_one_are_counted(nlp, text, kind, count):
+    assert ranges(nlp, text) == [(kind, count, count)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A woman and her children were killed in the raid.",  # how many children?
+        "No civilian was wounded.",
+        "The gunman killed himself after the siege.",
+    ],
+)
+def test_tolls_persons_without_a_sure_count_are_no_toll(nlp, text):
+    assert ranges(nlp, text) == []
+
+
+@pytest.mark.slow
+def test_tolls_a_person_among_those_counted_is_not_counted_again(nlp):
+    text = "Soldiers killed two herders, among them a 15-year-old boy, near Djibo."
+    assert ranges(nlp, text) == [("killed", 2, 2)]
+
+
+@pytest.mark.slow
+def test_tolls_numbered_and_single_victims_add_up(nlp):
+    text = "The ambush near Tillaberi killed 11 soldiers and a civilian driver."
+    assert sorted(low for _, low, _ in ranges(nlp, text)) == [1, 11]
+
+
+@pytest.mark.slow
+def test_tolls_an_age_is_no_toll_but_its_person_is_one(nlp):
+    # "30-year-old" counts years, not people; the man is one person killed
+    assert ranges(nlp, "A 30-year-old man was killed at the market.") == [("killed", 1, 1)]
+
+
+@pytest.mark.slow
+def test_tolls_beheading_is_a_killing(nlp):
+    assert ranges(nlp, "Insurgents beheaded five villagers in Cabo Delgado.") == [("killed", 5, 5)]

@@ -22,14 +22,23 @@ from khabar.annotate import is_headline
 from khabar.errors import InputError
 from khabar.extract.actors import find_actors, role_claims
 from khabar.extract.arguments import Arguments, in_context, unique_refs
-from khabar.extract.dates import date_for, find_dates
+from khabar.extract.dates import date_for, event_clause, find_dates
 from khabar.extract.discourse import Found, add_tolls, fill_pairs, link_about
-from khabar.extract.events import Anchors, Trigger, clause_of, find_triggers, is_light_verb, shared_clause
+from khabar.extract.events import Anchors, Trigger, find_triggers, is_light_verb, shared_clause
 from khabar.extract.lexicon import EventLexicon, compile_lexicon
 from khabar.extract.location import Locator, overlaps
 from khabar.extract.modality import ModalityLexicon, compile_modality, modality_of, reporter_of
 from khabar.extract.places import PlaceMatch, article_countries, find_places
-from khabar.extract.quotes import Quotation, QuoteLexicon, addressed, compile_quotes, find_quotes, host_for
+from khabar.extract.quotes import (
+    Quotation,
+    QuoteLexicon,
+    addressed,
+    compile_quotes,
+    find_quotes,
+    go_on,
+    host_for,
+    speaker_of,
+)
 from khabar.extract.texts import doc_text
 from khabar.extract.tolls import Casualty, find_tolls
 from khabar.knowledge import Knowledge
@@ -85,7 +94,7 @@ def extract(
     countries = article_countries(doc, gazetteer=gazetteer)
     places = find_places(doc, gazetteer=gazetteer, countries=countries)
     refs = in_context(_not_places(finds.refs, new_actors, gazetteer, countries), kb=kb, countries=countries)
-    where = Locator(doc, places, refs, lexicons.events, gazetteer.is_feature_word)
+    where = Locator(doc, places, refs, lexicons.events, gazetteer.is_feature_word, gazetteer.cues)
     actor_of: Callable[[str], Actor | None] = lambda i: kb.actor(i) or new_actors.get(i)  # noqa: E731
     state = _Article(
         article=article,
@@ -101,7 +110,7 @@ def extract(
     found = _read_sentences(state, quotes)
     found = link_about(found, lexicon=lexicons.events)
     fill_pairs(found, args=state.args, symmetric=lexicons.events.symmetric)
-    add_tolls(found, doc=doc, tolls=state.tolls, lexicon=lexicons.events, args=state.args)
+    found = add_tolls(found, doc=doc, tolls=state.tolls, lexicon=lexicons.events, args=state.args)
     found += _quote_statements(found, quotes, state)
     mentions = _numbered(found, article.id)
     return Extraction(
@@ -242,7 +251,7 @@ def _attached(doc: Doc, span: tuple[int, int], roots: Sequence[Token], lexicon: 
     clauses = [
         clause
         for root in roots
-        if (clause := clause_of(root)).i == root.i or clause.lemma_.lower() not in lexicon.claim_verbs
+        if (clause := event_clause(root)).i == root.i or clause.lemma_.lower() not in lexicon.claim_verbs
     ]
     goals = (
         {r.i for r in roots}
@@ -278,25 +287,30 @@ def _attached(doc: Doc, span: tuple[int, int], roots: Sequence[Token], lexicon: 
 
 def _quote_statements(found: list[Found], quotes: Sequence[Quotation], state: _Article) -> list[Found]:
     """Attach each quotation to the statement of its sentence; a quotation with a speaker and no
-    such statement becomes a STATEMENT of its own."""
+    such statement becomes a STATEMENT of its own; one going on after its attribution joins the
+    statement of the one it continues."""
     made: list[Found] = []
+    carrying: dict[tuple[int, int], Mention] = {}  # the statement each quotation went to
     for quote in quotes:
-        speaker = _speaker(quote, state.args)
+        if quote.continues is not None:
+            if (said := carrying.get(quote.continues.span)) is not None:
+                go_on(said, quote)
+                carrying[quote.span] = said
+            continue
+        speaker = speaker_of(quote, args=state.args, lexicon=state.lexicons.quotes, quotes=quotes)
         host = host_for(quote, speaker, found)
         if host is not None:
             if host.mention.quote is None:
                 host.mention.quote, host.mention.quote_span = quote.text, quote.span
-                host.mention.actors = host.mention.actors or speaker
+                # the quotation's own verb: who speaks it is read with the quotations in view
+                own = host.trigger is not None and host.trigger.root == quote.verb
+                host.mention.actors = (speaker if own else []) or host.mention.actors or speaker
+                carrying[quote.span] = host.mention
             continue
         if speaker and not quote.scare:
             made.append(_statement(quote, speaker, state))
+            carrying[quote.span] = made[-1].mention
     return made
-
-
-def _speaker(quote: Quotation, args: Arguments) -> list[ActorRef]:
-    if quote.verb is not None:
-        return args.speaker(quote.verb)
-    return args.refs_at(quote.source) if quote.source is not None else []
 
 
 def _statement(quote: Quotation, speaker: list[ActorRef], state: _Article) -> Found:

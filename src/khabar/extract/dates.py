@@ -4,19 +4,27 @@ Part of the `extract` stage, after `annotate`. `find_dates` reads a parsed artic
 `extract.events` then asks `date_for` which of those dates governs each event trigger, and
 `corpus_year_hint` gives the year a whole corpus is about (for articles without a date).
 
-Expressions are read with patterns built from knowledge/lexicons/dates.yaml (month and weekday
-names, relative phrases, cue words), plus bare years the NER model tags as DATE. How they resolve:
+Expressions are read with patterns that `extract.date_grammar` builds from
+knowledge/lexicons/dates.yaml (month and weekday names, relative phrases, cue words), plus bare
+years the NER model tags as DATE. How they resolve:
 - a full date ("9 October 2025", "2025-10-09") is explicit with precision day; "September 2025"
-  month; "in 2022" year.
+  month; "in 2022" year; "the 2020-2022 war" the years 2020 to 2022, precision year.
 - a year-less date ("9th October", "in September") takes its year from the publication date: the
   latest such date not after it when its verb is in the past tense, the first one on or after it
-  when the text points forward ("will meet on 20 December"), the nearest one when the tense says
-  neither ("the offer expires Nov. 21"). Undated articles take the year of the nearest
-  month-and-year the article states (a bare "in 2022" is too often history to count), else the
-  corpus `year_hint`; basis "context". With none of these: precision none.
+  when the text points forward ("will meet on 20 December", "a pact effective Feb. 1"), the
+  nearest one when the tense says neither ("the offer expires Nov. 21"). In an undated article: the
+  year of a month-and-year stated in the same paragraph (a bare "in 2022" is too often history to
+  count), else the year nearest the latest full date the article states (its own date, or one
+  before it: "issued on 24 October 2024 ... On 19 October"), else the corpus `year_hint` (an
+  opinion piece whose only dates are history: "since December 2024 ... In March"), else the
+  nearest month-and-year anywhere; basis "context". With none of these: precision none.
 - relative dates ("yesterday", "on Monday", "last week", "two days ago") resolve against the
   publication date and only against it: in an undated article they have precision none. The
-  processing date is never used.
+  processing date is never used. A weekday after "from" points forward ("a lockdown from Monday").
+  "Overnight" is the night before the day its sentence names ("fought overnight, officials said
+  on Thursday"), else before publication: two days, precision day.
+- dates told from the date before them ("the following day", "that month", "two days later")
+  count from the latest date told before them that is precise enough; basis "context".
 - durations, ages and decades ("for years", "the past few weeks", "30-year-old", "the 1990s") are
   not dates: no pattern reads them and the NER model's DATE spans only count when they are a year.
 """
@@ -28,28 +36,34 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import lru_cache
-from typing import Any, Literal, cast
+from itertools import pairwise
+from typing import Literal, cast
 
 from spacy.tokens import Doc, Token
 
-from khabar.errors import KnowledgeError
+from khabar.extract.date_grammar import YEAR, Grammar, check_lexicon, key, load_grammar
 from khabar.extract.events import shared_clause
 from khabar.extract.texts import doc_text
-from khabar.knowledge import load_knowledge
 from khabar.models import DateRef, Precision, Span
 
-__all__ = ["check_lexicon", "corpus_year_hint", "date_for", "find_dates"]
+__all__ = ["check_lexicon", "corpus_year_hint", "date_for", "event_clause", "find_dates"]
 
-LEXICON = "dates"
 #: Entities whose words are never a date of their own ("Sunday Times", "Jan Egeland").
 NAME_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "FAC", "PRODUCT", "LAW"})
-#: A year 1500-2199, not part of a longer number, not a decade ("1990s", "1990's").
 Tense = Literal["past", "future", "open"]
 #: Tags of verbs that carry a tense of their own (the rest take it from the verb above them).
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
-YEAR = r"(?<![\d,.$])(?P<year>1[5-9]\d\d|20\d\d|21\d\d)(?!\d|'?s\b)"
 NER_YEAR = re.compile(rf"(?:the\s+year\s+)?{YEAR}", re.I)
+#: Precisions from the finest, for "the following day" (needs a day) or "that year" (any).
+PRECISIONS: tuple[Precision, ...] = ("day", "week", "month", "year")
+#: A noun phrase after "the day before": "the day before the vote" is dated by the vote.
+NOUN_FOLLOWS = re.compile(r"\s+(?:the|a|an|his|her|its|their|this|that|these|those)\b|\s+(?-i:[A-Z])", re.I)
+#: Years a span of years ("2020-2022") may start and end in.
+MIN_YEAR, MAX_YEAR = 1500, 2199
+#: A possessive after a phrase: "that year's budget" names no date.
+POSSESSIVE = re.compile(r"'s\b|\u2019s\b")
+#: Longest span a year range may cover, to keep out numbers that are no years.
+MAX_YEARS = 50
 #: Patterns whose matches state their own year: the ones `corpus_year_hint` trusts.
 DATED = ("iso", "dmy", "mdy", "my")
 
@@ -58,7 +72,7 @@ DATED = ("iso", "dmy", "mdy", "my")
 class _Expr:
     """What a date expression says, before it is resolved against the article's dates."""
 
-    kind: str  # calendar | weekday | relative | vague
+    kind: str  # calendar | weekday | relative | sequel | night | vague
     text: str
     span: Span
     year: int | None = None
@@ -68,24 +82,7 @@ class _Expr:
     unit: str | None = None
     offset: int | None = None
     week: bool = False
-
-
-@dataclass(frozen=True)
-class _Grammar:
-    """The lexicon compiled: named patterns and the word tables their matches are read with."""
-
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
-    months: dict[str, int]
-    ambiguous: frozenset[str]
-    month_cue: re.Pattern[str]
-    week_of: re.Pattern[str]
-    weekdays: dict[str, int]
-    relative: dict[str, tuple[str, int]]
-    modifiers: dict[str, int]
-    units: dict[str, str]
-    numbers: dict[str, int]
-    future: frozenset[str]
-    connectives: frozenset[str]
+    until: int | None = None
 
 
 def find_dates(doc: Doc, *, published: date | None, year_hint: int | None = None) -> list[DateRef]:
@@ -93,21 +90,77 @@ def find_dates(doc: Doc, *, published: date | None, year_hint: int | None = None
 
     doc (Doc): the parsed article; spans are offsets into `doc.text`.
     published (date | None): the article's publication date, the only anchor for relative dates.
-    year_hint (int | None): the year the corpus is about (`corpus_year_hint`), the last resort
-        for year-less dates.
+    year_hint (int | None): the year the corpus is about (`corpus_year_hint`), for year-less dates
+        of an undated article that states no year near them.
     RETURNS (list[DateRef]): one per expression, in text order; precision "none" when the text
         gives no usable date.
     """
+    grammar, text = load_grammar(), doc_text(doc)
     exprs = _expressions(doc)
-    anchors = [(e.span[0], e.year) for e in exprs if e.kind == "calendar" and e.year and e.month]
-    refs = []
+    context = _Context.of(exprs, text, year_hint)
+    refs: list[DateRef] = []
     for expr in exprs:
-        context = _context_year(expr.span[0], anchors)
-        tense = _tense(doc, expr.span, _grammar().future)
-        ref = _resolve(expr, published=published, year=context or year_hint, tense=tense)
+        if expr.kind == "night":
+            continue
+        if expr.kind == "sequel":
+            ref: DateRef | None = _sequel(expr, refs)
+        else:
+            forward = _points_forward(expr, text, grammar)
+            tense = "future" if forward else _tense(doc, expr.span, grammar.future)
+            ref = _resolve(expr, published=published, anchor=context.anchor(expr.span[0]), tense=tense)
         if ref is not None:
             refs.append(ref)
-    return refs
+    nights = [_night(doc, expr, refs, published) for expr in exprs if expr.kind == "night"]
+    return sorted([*refs, *nights], key=lambda r: r.span[0] if r.span else 0)
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """Where a year-less date of an undated article takes its year: a year stated near it, else
+    the year nearest a day the article states."""
+
+    year: int | None = None
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What an undated article says of its own time: the month-and-year dates it states (position,
+    year), the latest full date it states (its own date, or one before it) and the corpus year."""
+
+    text: str
+    anchors: tuple[tuple[int, int], ...]
+    stated: date | None
+    hint: int | None
+
+    @classmethod
+    def of(cls, exprs: Sequence[_Expr], text: str, hint: int | None) -> _Context:
+        dated = [e for e in exprs if e.kind == "calendar" and e.year and e.month and not e.until]
+        days = [date(e.year, e.month, e.day) for e in dated if e.year and e.month and e.day and _valid(e)]
+        anchors = tuple((e.span[0], e.year) for e in dated if e.year)
+        return cls(text, anchors, max(days, default=None), hint)
+
+    def anchor(self, position: int) -> _Anchor:
+        """A month-and-year of the same paragraph (before it, else after it) tells the story's
+        year ("It fell in May 2024. On 9 June ..."); further away, the latest full date the
+        article states is its own date or earlier ("issued on 12 June 2025"); then the corpus year,
+        for an opinion piece whose only dates are history ("since December 2024 ... In March")."""
+        same = [(start, year) for start, year in self.anchors if "\n" not in self._between(start, position)]
+        year = _context_year(position, same)
+        if year is None and self.stated is None:
+            year = self.hint or _context_year(position, list(self.anchors))
+        return _Anchor(year=year, day=None if year else self.stated)
+
+    def _between(self, a: int, b: int) -> str:
+        return self.text[min(a, b) : max(a, b)]
+
+
+def _valid(expr: _Expr) -> bool:
+    try:
+        date(expr.year or 0, expr.month or 0, expr.day or 0)
+    except ValueError:
+        return False
+    return True
 
 
 def corpus_year_hint(texts: Iterable[str]) -> int | None:
@@ -117,7 +170,7 @@ def corpus_year_hint(texts: Iterable[str]) -> int | None:
     RETURNS (int | None): e.g. 2025 for a corpus naming "September 2025"; None when no text
         states a year with a month or day (bare years such as "in 2022" are usually history).
     """
-    patterns = [p for name, p in _grammar().patterns if name in DATED]
+    patterns = [p for name, p in load_grammar().patterns if name in DATED]
     years = [int(m["year"]) for text in texts for p in patterns for m in p.finditer(text)]
     return max(years, default=None)
 
@@ -135,7 +188,7 @@ def date_for(trigger: Token, dates: Sequence[DateRef]) -> DateRef:
     RETURNS (DateRef): the governing date, or `DateRef.unknown()` when the sentence has none.
     """
     sent = trigger.sent
-    own_only = _set_apart(trigger, _grammar().connectives)
+    own_only = _set_apart(trigger, load_grammar().connectives)
     ranked = []
     for ref in dates:
         if ref.span is None:
@@ -154,7 +207,7 @@ def date_for(trigger: Token, dates: Sequence[DateRef]) -> DateRef:
 
 def _expressions(doc: Doc) -> list[_Expr]:
     """The date expressions of a doc, longest first where they overlap, in text order."""
-    grammar = _grammar()
+    grammar = load_grammar()
     text = doc_text(doc)
     names = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NAME_LABELS]
     found = []
@@ -173,7 +226,19 @@ def _expressions(doc: Doc) -> list[_Expr]:
             weekday, day = chosen[-2:]
             span = (weekday.span[0], day.span[1])
             chosen[-2:] = [replace(day, text=text[span[0] : span[1]], span=span)]
-    return chosen
+    following = {id(a): b for a, b in pairwise(chosen)}
+    return [e for e in chosen if e.kind != "night" or _is_night(doc, e, following.get(id(e)), text)]
+
+
+def _is_night(doc: Doc, night: _Expr, after: _Expr | None, text: str) -> bool:
+    """Whether "overnight" dates its clause: an adverb ("fought overnight", not "an overnight
+    curfew") that no date follows ("overnight into Sunday" is dated by the Sunday)."""
+    words = doc.char_span(*night.span, alignment_mode="expand")
+    if words is None or words.root.pos_ == "ADJ" or words.root.dep_ == "amod":
+        return False
+    return after is None or not re.fullmatch(
+        r"\s*(?:on|into|to|until)?\s*", text[night.span[1] : after.span[0]]
+    )
 
 
 def _names_its_day(weekday: _Expr, day: _Expr, text: str) -> bool:
@@ -194,28 +259,22 @@ def _ner_years(doc: Doc) -> list[_Expr]:
     return out
 
 
-def _read(name: str, match: re.Match[str], text: str, grammar: _Grammar) -> _Expr | None:
+def _read(name: str, match: re.Match[str], text: str, grammar: Grammar) -> _Expr | None:
     """One pattern match as an expression; None when the words turn out not to be a date."""
     groups = match.groupdict()
     span = (match.start(), match.end())
     if name == "month_rel":
-        _, offset = grammar.relative[_key(groups["rel"])]
+        _, offset = grammar.relative[key(groups["rel"])]
         return _Expr(
             "calendar", match[0], span, month=_month(groups["month"], grammar), unit="year", offset=offset
         )
-    if name == "relative":
-        unit, offset = grammar.relative[_key(groups["rel"])]
-        return _Expr("relative", match[0], span, unit=unit, offset=offset)
-    if name == "ago":
-        count = grammar.numbers.get(_key(groups["count"]), None)
-        count = int(groups["count"]) if groups["count"].isdigit() else count
-        unit = grammar.units[_key(groups["unit"])]
-        return _Expr("relative", match[0], span, unit=unit, offset=-count) if count else None
+    if name in ("relative", "ago", "night", "year_range"):
+        return _read_more(name, match, text, grammar)
     if name == "vague":
         return _Expr("vague", match[0], span)
-    mod = grammar.modifiers.get(_key(groups.get("mod") or ""))
+    mod = grammar.modifiers.get(key(groups.get("mod") or ""))
     if name.startswith("weekday"):
-        wd = grammar.weekdays[_key(groups["weekday"])]
+        wd = grammar.weekdays[key(groups["weekday"])]
         return _Expr("weekday", match[0], span, weekday=wd, offset=mod)
     if name == "year":
         span = (match.start("year"), match.end("year"))
@@ -231,14 +290,49 @@ def _read(name: str, match: re.Match[str], text: str, grammar: _Grammar) -> _Exp
     return _Expr("calendar", text[span[0] : span[1]], span, year, month, day, offset=mod, week=bool(week_of))
 
 
-def _month(word: str, grammar: _Grammar) -> int:
-    return int(word) if word.isdigit() else grammar.months[_key(word)]
+def _read_more(name: str, match: re.Match[str], text: str, grammar: Grammar) -> _Expr | None:
+    """Dates relative to publication or to the date told before them, nights and year ranges."""
+    span = (match.start(), match.end())
+    if name == "night":
+        return _Expr("night", match[0], span)
+    if name == "year_range":
+        year, until = int(match["year"]), match["until"]
+        # "1998-2000"; "2011-13" in the century of the first year, "1999-01" in the next
+        last = int(until) if len(until) == 4 else year // 100 * 100 + int(until)
+        last += 100 if len(until) == 2 and last < year else 0
+        if not (MIN_YEAR <= year < last <= MAX_YEAR and last - year <= MAX_YEARS):
+            return None
+        return _Expr("calendar", match[0], span, year=year, until=last)
+    if name == "relative":
+        phrase = key(match["rel"])
+        if phrase in grammar.relative:
+            unit, offset = grammar.relative[phrase]
+            return _Expr("relative", match[0], span, unit=unit, offset=offset)
+        unit, offset = grammar.sequel[phrase]
+        # "the day before the vote" is dated by the vote; "that year's budget" is no date
+        if POSSESSIVE.match(text, match.end()) or (
+            phrase.split()[-1] in ("before", "after") and NOUN_FOLLOWS.match(text, match.end())
+        ):
+            return None
+        return _Expr("sequel", match[0], span, unit=unit, offset=offset)
+    count = int(match["count"]) if match["count"].isdigit() else grammar.numbers.get(key(match["count"]))
+    unit = grammar.units[key(match["unit"])]
+    direction = grammar.directions.get(key(match["dir"]))
+    if not count:
+        return None
+    if direction is None:  # "two days ago"
+        return _Expr("relative", match[0], span, unit=unit, offset=-count)
+    return _Expr("sequel", match[0], span, unit=unit, offset=count * direction)  # "two days later"
 
 
-def _plausible_month(match: re.Match[str], text: str, grammar: _Grammar) -> bool:
+def _month(word: str, grammar: Grammar) -> int:
+    return int(word) if word.isdigit() else grammar.months[key(word)]
+
+
+def _plausible_month(match: re.Match[str], text: str, grammar: Grammar) -> bool:
     """A lone "May" or "march" is a month only capitalised and after a cue ("in May")."""
     word = match["month"]
-    if _key(word) not in grammar.ambiguous:
+    if key(word) not in grammar.ambiguous:
         return True
     cued = (
         match["mod"]
@@ -278,11 +372,11 @@ def _context_year(position: int, anchors: list[tuple[int, int | None]]) -> int |
 # ---- resolving them -----------------------------------------------------------------------------
 
 
-def _resolve(expr: _Expr, *, published: date | None, year: int | None, tense: Tense) -> DateRef | None:
+def _resolve(expr: _Expr, *, published: date | None, anchor: _Anchor, tense: Tense) -> DateRef | None:
     """The expression as a DateRef; None when its numbers are no calendar date ("31 February")."""
     try:
         if expr.kind == "calendar":
-            return _calendar(expr, published=published, year=year, tense=tense)
+            return _calendar(expr, published=published, anchor=anchor, tense=tense)
         if expr.kind == "vague" or published is None:
             return DateRef.unknown(expr.text, expr.span)
         if expr.kind == "weekday":
@@ -293,7 +387,10 @@ def _resolve(expr: _Expr, *, published: date | None, year: int | None, tense: Te
         return None
 
 
-def _calendar(expr: _Expr, *, published: date | None, year: int | None, tense: Tense) -> DateRef:
+def _calendar(expr: _Expr, *, published: date | None, anchor: _Anchor, tense: Tense) -> DateRef:
+    if expr.year and expr.until:
+        start, end = date(expr.year, 1, 1), date(expr.until, 12, 31)
+        return DateRef(expr.text, start, end, "year", basis="explicit", span=expr.span)
     if expr.year:
         return _ref(expr, expr.year, "explicit")
     if expr.offset is not None:
@@ -304,8 +401,11 @@ def _calendar(expr: _Expr, *, published: date | None, year: int | None, tense: T
         return _ref(expr, _shifted_year(expr.month or 1, expr.offset, published), "published")
     if published is not None:
         return _ref(expr, _year_near(expr, published, tense=tense), "published")
-    if year is not None:
-        return _ref(expr, year, "context")
+    if anchor.year is not None:
+        return _ref(expr, anchor.year, "context")
+    if anchor.day is not None:
+        # the article's own date, or a day before it: the nearest year, whatever the tense
+        return _ref(expr, _year_near(expr, anchor.day, tense="open"), "context")
     return DateRef.unknown(expr.text, expr.span)
 
 
@@ -383,6 +483,48 @@ def _relative(expr: _Expr, published: date) -> DateRef:
     return DateRef(expr.text, start, end, cast(Precision, expr.unit), basis="published", span=expr.span)
 
 
+def _sequel(expr: _Expr, told: Sequence[DateRef]) -> DateRef:
+    """A date told from the one before it ("the following day", "that month", "two days later"):
+    the latest date told before it that is at least as precise as its unit; none when that date
+    has no value ("on Monday" in an undated article)."""
+    needed = PRECISIONS.index(cast(Precision, expr.unit))
+    for ref in reversed(told):
+        if ref.start is None or ref.end is None:
+            break
+        if PRECISIONS.index(ref.precision) <= needed:
+            return replace(_relative(expr, ref.end if ref.precision == "day" else ref.start), basis="context")
+    return DateRef.unknown(expr.text, expr.span)
+
+
+def _night(doc: Doc, expr: _Expr, refs: Sequence[DateRef], published: date | None) -> DateRef:
+    """ "Overnight": the night before the first day its sentence names ("clashed overnight,
+    officials said on Thursday"), else before publication; the two days, with precision day."""
+    words = doc.char_span(*expr.span, alignment_mode="expand")
+    sent = words.sent if words is not None else doc[:]
+    days = [
+        r
+        for r in refs
+        if r.precision == "day" and r.end and r.span and sent.start_char <= r.span[0] < sent.end_char
+    ]
+    day, basis = (days[0].end, days[0].basis) if days else (published, "published")
+    if day is None:
+        return DateRef.unknown(expr.text, expr.span)
+    return DateRef(expr.text, day - timedelta(days=1), day, "day", basis=basis, span=expr.span)
+
+
+def _points_forward(expr: _Expr, text: str, grammar: Grammar) -> bool:
+    """Whether a year-less weekday or month follows a forward preposition ("a lockdown from
+    Monday"), not opening a span ("from Monday to Wednesday") or naming an event ("from Monday's
+    attack")."""
+    if expr.kind not in ("weekday", "calendar") or expr.year is not None or expr.offset is not None:
+        return False
+    start, end = expr.span
+    if text[end : end + 2] in ("'s", "\u2019s") or grammar.span_end.match(text, end):
+        return False
+    cue = grammar.forward_weekday if expr.kind == "weekday" else grammar.forward
+    return bool(cue.search(text, max(0, start - 25), start))
+
+
 def _week(day: date) -> tuple[date, date]:
     """Monday to Sunday around a day."""
     monday = day - timedelta(days=day.weekday())
@@ -393,7 +535,7 @@ def _attachment(trigger: Token, root: Token) -> tuple[int, int]:
     """How directly a date's root word hangs from a trigger: (0 through the trigger's phrase,
     1 in its clause or a verb sharing its subject ("killed 12 and wounded 30 on Saturday"), 2
     elsewhere; then path length or token distance)."""
-    path, token, clause = 0, root, _clause(trigger).i
+    path, token, clause = 0, root, event_clause(trigger).i
     while token.head.i != token.i and token.i not in (trigger.i, clause):
         token, path = token.head, path + 1
         other_verb = token.pos_ in ("VERB", "AUX") and token.i not in (trigger.i, clause)
@@ -416,130 +558,16 @@ def _set_apart(trigger: Token, connectives: frozenset[str]) -> bool:
     return any(" ".join(words[-n:]) in connectives for n in range(1, len(words) + 1))
 
 
-def _clause(token: Token) -> Token:
-    """The verb heading the clause a word belongs to (the sentence root failing that)."""
-    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
-        token = token.head
-    return token
+def event_clause(token: Token) -> Token:
+    """The verb whose clause dates a trigger: the verb above it (the sentence root failing that),
+    the verb of a gerund that is its subject ("fighting began in August 2023"), and of verbs
+    sharing a subject the first ("stopped three ambulances on 22 October and detained two").
 
-
-# ---- the lexicon ---------------------------------------------------------------------------------
-
-
-def _key(words: str) -> str:
-    return " ".join(words.lower().rstrip(".").split())
-
-
-def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of words and phrases, longest first, any run of spaces between words,
-    behind a look at the first letter: without it `re` tries every word at every word boundary
-    of the text, and the patterns cost twice as much (#3)."""
-    unique = sorted({_key(w) for w in words}, key=len, reverse=True)
-    alternation = "|".join(r"\s+".join(re.escape(part) for part in w.split(" ")) for w in unique)
-    if not unique or "" in unique:
-        return alternation
-    return f"(?=[{re.escape(''.join(sorted({w[0] for w in unique})))}])(?:{alternation})"
-
-
-@lru_cache(maxsize=1)
-def _grammar() -> _Grammar:
-    lex = _lexicon(LEXICON)
-    check_lexicon(lex)
-    months = {_key(w): i for i, names in enumerate(lex["months"], 1) for w in names}
-    weekdays = {_key(w): i for i, names in enumerate(lex["weekdays"]) for w in names}
-    day = rf"(?P<day>[0-3]?\d)(?:{_alt(lex['ordinal_suffixes'])})?\b"
-    full_months = [names[0] for names in lex["months"]]
-    abbreviations = [w for names in lex["months"] for w in names[1:]]
-    month = rf"(?:(?P<month>{_alt(full_months)})\b|(?P<abbr>{_alt(abbreviations)})\b\.?)"
-    mods = _alt(lex["relative_modifiers"])
-    years_relative = [k for k, v in lex["relative"].items() if v["unit"] == "year"]
-    numbers = {_key(k): int(v) for k, v in _number_words().items()} | {"a": 1, "an": 1}
-    sources = {
-        "iso": r"(?<![\d-])(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])",
-        "dmy": rf"\b{day}(?:\s+of)?\s+{month},?\s+{YEAR}",
-        "mdy": rf"\b{month}\s+{day},?\s+{YEAR}",
-        "dm": rf"\b{day}(?:\s+of)?\s+{month}",
-        "md": rf"\b{month}\s+{day}(?![:.]\d)",
-        "my": rf"\b{month}(?:\s+of)?,?\s+{YEAR}",
-        "month": rf"\b(?:(?P<mod>{mods})\s+)?(?:(?P<prefix>{_alt(lex['month_prefixes'])})\s*)?"
-        rf"(?P<month>{_alt(full_months)})\b",
-        "month_rel": rf"\b(?P<month>{_alt(full_months)})\s+(?:of\s+)?(?P<rel>{_alt(years_relative)})\b",
-        "year": rf"(?:\b(?:{_alt(lex['year_cues'])})\s+|\bmid-)(?:the\s+year\s+)?{YEAR}",
-        "weekday": rf"\b(?:(?P<mod>{mods})\s+)?(?P<weekday>{_alt(n[0] for n in lex['weekdays'])})\b",
-        "weekday_abbr": rf"\bon\s+(?P<weekday>{_alt(weekdays)})\.",
-        "relative": rf"\b(?P<rel>{_alt(lex['relative'])})\b",
-        "ago": rf"\b(?P<count>\d+|{_alt(numbers)})\s+(?P<unit>{_alt(lex['units'])})"
-        rf"\s+(?:{_alt(lex['ago'])})\b",
-        "vague": rf"\b(?P<vague>{_alt(lex['vague'])})\b",
-    }
-    return _Grammar(
-        patterns=tuple((name, re.compile(src, re.I)) for name, src in sources.items()),
-        months=months,
-        ambiguous=frozenset(_key(w) for w in lex["ambiguous_months"]),
-        month_cue=re.compile(rf"\b(?:{_alt(lex['month_cues'])})\s+$", re.I),
-        week_of=re.compile(rf"\b(?:{_alt(lex['week_of'])})\s+$", re.I),
-        weekdays=weekdays,
-        relative={_key(k): (v["unit"], int(v["offset"])) for k, v in lex["relative"].items()},
-        modifiers={_key(k): int(v) for k, v in lex["relative_modifiers"].items()},
-        units={_key(k): v for k, v in lex["units"].items()},
-        numbers=numbers,
-        future=frozenset(_key(w) for w in lex["future_cues"]),
-        connectives=frozenset(_key(w) for w in lex["temporal_connectives"]),
-    )
-
-
-#: The keys lexicons/dates.yaml must have, with the type of each.
-SCHEMA = {
-    "months": list,
-    "ambiguous_months": list,
-    "weekdays": list,
-    "ordinal_suffixes": list,
-    "month_cues": list,
-    "year_cues": list,
-    "month_prefixes": list,
-    "relative_modifiers": dict,
-    "relative": dict,
-    "vague": list,
-    "units": dict,
-    "ago": list,
-    "week_of": list,
-    "future_cues": list,
-    "temporal_connectives": list,
-}
-
-
-def check_lexicon(lex: Any, *, name: str = "lexicons/dates.yaml") -> None:
-    """Raise KnowledgeError, naming the file and entry, when the dates lexicon is malformed.
-
-    lex (Any): the parsed YAML.
-    name (str): the file, for the message.
+    token (Token): the trigger's head word.
+    RETURNS (Token): the clause's verb.
     """
-    if not isinstance(lex, dict):
-        raise KnowledgeError("expected a mapping of sections", source=name)
-    for key, kind in SCHEMA.items():
-        if not isinstance(lex.get(key), kind):
-            raise KnowledgeError(f"section {key!r} must be a {kind.__name__}", source=name)
-    for key, count in (("months", 12), ("weekdays", 7)):
-        if len(lex[key]) != count or not all(isinstance(n, list) and n for n in lex[key]):
-            raise KnowledgeError(f"section {key!r} must list {count} non-empty name lists", source=name)
-    for phrase, rule in lex["relative"].items():
-        if not isinstance(rule, dict) or rule.get("unit") not in ("day", "week", "month", "year"):
-            raise KnowledgeError(f"relative entry {phrase!r} needs a unit day|week|month|year", source=name)
-        if not isinstance(rule.get("offset"), int):
-            raise KnowledgeError(f"relative entry {phrase!r} needs an integer offset", source=name)
-    for word, unit in lex["units"].items():
-        if unit not in ("day", "week", "month", "year"):
-            raise KnowledgeError(f"unit {word!r} must map to day|week|month|year", source=name)
-
-
-def _number_words() -> dict[str, int]:
-    """Number words for "two days ago", shared with the tolls lexicon so they live in one place."""
-    words = (_lexicon("tolls") or {}).get("number_words")
-    if not isinstance(words, dict):
-        raise KnowledgeError("section 'number_words' must be a mapping", source="lexicons/tolls.yaml")
-    return words
-
-
-def _lexicon(name: str) -> Any:
-    """knowledge/lexicons/<name>.yaml, through the knowledge loader."""
-    return load_knowledge().lexicon(name)
+    while token.pos_ not in ("VERB", "AUX") or (token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass")):
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return shared_clause(token)

@@ -4,8 +4,9 @@ Part of the `extract` stage, after each trigger became a mention: what a stateme
 ("condemned the strikes" -> the airstrikes reported before), which later words only repeat an
 event ("these strikes", "the talks") and take from it what they do not say, which parties "both
 sides" are, and which event a count of dead or injured belongs to ("reported three deaths and
-condemned the strikes"; "which led to the death of 6 cops"), with the victims, mode and ACLED
-category that follow from it.
+condemned the strikes"; "which led to the death of 6 cops"; "Jihadists attacked a post. Nine
+soldiers were killed": one event, not two), with the victims, mode and ACLED category that follow
+from it.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from khabar.extract.arguments import Arguments
-from khabar.extract.events import VIOLENT, Trigger, frame
+from khabar.extract.events import VIOLENT, Trigger, ancestors, frame
 from khabar.extract.lexicon import EventLexicon
 from khabar.extract.location import bare_name
 from khabar.extract.tolls import Casualty
@@ -163,53 +164,148 @@ def _inherit(mention: Mention, source: Mention) -> None:
 
 def add_tolls(
     found: list[Found], *, doc: Doc, tolls: dict[int, list[Casualty]], lexicon: EventLexicon, args: Arguments
-) -> None:
+) -> list[Found]:
     """Put each sentence's counts of dead and injured on its event: the nearest violent trigger,
     else the event its statement speaks of ("reported three deaths and condemned the strikes"),
-    else the violent event of the sentence before (the count continues its report). Then victims
-    become recipients where nothing else says whom an attack hit, and the mode and ACLED category
-    follow.
+    else the violent event of the sentence before (the count continues its report), else the
+    article's first violent event. A verb that only says the counted were killed ("eight civilians
+    were killed": no agent, no date of its own) is no event apart from the one its sentence or the
+    sentence before reports: its counts go to that event, and it goes. Then victims become
+    recipients where nothing else says whom an attack hit, and the mode and ACLED category follow.
 
     found (list[Found]): the article's mentions in the making.
     doc (Doc): the parsed article.
     tolls (dict[int, list[Casualty]]): `find_tolls` of each sentence, by its first token.
     lexicon (EventLexicon): modes and ACLED rules.
     args (Arguments): actor kinds, for the ACLED category.
+    RETURNS (list[Found]): the mentions that stay, in text order.
     """
     material = [f for f in found if f.trigger and not f.trigger.verbal]
+    folded: dict[int, Found] = {}
     for sent in doc.sents:
         counts = [c for c in tolls.get(sent.start, []) if c.kind != "casualties"]
+        if not counts:
+            continue
+        bare = [
+            f for f in material if f.trigger and f.trigger.root.sent.start == sent.start and _bare(f, counts)
+        ]
         by_target: dict[int, tuple[Found, list[Casualty]]] = {}
         for count in counts:
-            target = _toll_target(sent, count, found, material, lexicon)
+            target = _toll_target(sent, count, found, material, bare, lexicon, counts=counts)
             if target is not None:
                 by_target.setdefault(id(target), (target, []))[1].append(count)
         for target, own in by_target.values():
+            home = _home(target, bare, own)
             for kind in ("killed", "injured"):
                 of_kind = [c.toll for c in own if c.kind == kind]
-                if of_kind and getattr(target.mention, kind) is None:
-                    setattr(target.mention, kind, _sum(of_kind))
-            target.victims += [c.victims for c in own if c.victims is not None]
+                if of_kind and getattr(home.mention, kind) is None:
+                    setattr(home.mention, kind, _sum(of_kind))
+            home.victims += [c.victims for c in own if c.victims is not None]
+            folded |= {id(b): target for b in _cues_of(bare, own) if b is not home and b is not target}
     for item in material:
         _finish_violence(item, doc=doc, lexicon=lexicon, args=args)
+    for item in found:
+        item.about = folded.get(id(item.about), item.about)
+    return [f for f in found if id(f) not in folded]
+
+
+def _home(target: Found, bare: Sequence[Found], counts: Sequence[Casualty]) -> Found:
+    """Where a sentence's counts go: their event, unless an earlier report already gave it counts
+    of that kind; then the sentence's own verb keeps them, as another report of the event."""
+    if not any(getattr(target.mention, c.kind) is not None for c in counts) or target in bare:
+        return target
+    home = next((b for b in bare), target)
+    if home is not target:
+        _inherit(home.mention, target.mention)
+    return home
+
+
+def _cues_of(bare: Sequence[Found], counts: Sequence[Casualty]) -> list[Found]:
+    """The bare toll verbs that are the cue of one of the counts."""
+    spans = [c.toll.span for c in counts if c.toll.span]
+    return [b for b in bare if b.trigger and any(s <= b.trigger.root.idx < e for s, e in spans)]
+
+
+def _bare(item: Found, counts: Sequence[Casualty]) -> bool:
+    """Whether a violent trigger only says that counted people were killed or hurt: the cue of a
+    count ("at least 27 people had been killed"), with no agent, no date and no actor of its own."""
+    trigger = item.trigger
+    if trigger is None or not _violent(item) or item.mention.actors:
+        return False
+    root = trigger.root
+    spans = [c.toll.span for c in counts if c.toll.span]
+    if not any(start <= root.idx < end for start, end in spans) or item.mention.date.precision != "none":
+        return False
+    agents = [c for c in root.children if c.dep_ in ("nsubj", "agent")]
+    return all(any(start <= a.idx < end for start, end in spans) for a in agents)
 
 
 def _toll_target(
-    sent: Span, count: Casualty, found: Sequence[Found], material: Sequence[Found], lexicon: EventLexicon
+    sent: Span,
+    count: Casualty,
+    found: Sequence[Found],
+    material: Sequence[Found],
+    bare: Sequence[Found],
+    lexicon: EventLexicon,
+    *,
+    counts: Sequence[Casualty],
 ) -> Found | None:
     """The event a count belongs to: the nearest violent trigger of its sentence ("killed 30
-    militants ... after an attack left 12 soldiers dead"), else the event the sentence's
-    statement speaks of, else the main violent event of the sentence before."""
-    here = [f for f in material if f.trigger and f.trigger.root.sent.start == sent.start]
-    if here:
+    militants ... after an attack left 12 soldiers dead") that is not a bare toll verb, not the
+    verb of another count ("12 soldiers were killed and the army killed 30 attackers") and not told
+    of the victims ("two paramedics whose ambulance came under fire"), else the event the
+    sentence's statement speaks of, else the main violent event of the sentence before, else a
+    bare toll verb of the sentence, else the article's first violent event."""
+    here = [
+        f
+        for f in material
+        if f.trigger and f.trigger.root.sent.start == sent.start and not _of_victims(f.trigger.root, count)
+    ]
+    # a bare verb's count skips the verbs of other counts: "12 soldiers were killed and the army
+    # killed 30 attackers" (but "killed 25 fighters and injured five": one event, one verb)
+    own = count.toll.span or (0, 0)
+    spans = [c.toll.span for c in counts if c is not count and c.toll.span]
+    if not any(f.trigger and own[0] <= f.trigger.root.idx < own[1] for f in bare):
+        spans = []
+    others = [
+        f
+        for f in here
+        if f not in bare and not any(a <= f.trigger.root.idx < b for a, b in spans if f.trigger)
+    ]
+    if others:
         at = count.toll.span[0] if count.toll.span else sent.start_char
-        return min(here, key=lambda f: abs(f.mention.span[0] - at))
+        return min(others, key=lambda f: abs(f.mention.span[0] - at))
     about = [f.about for f in found if f.about and f.trigger and f.trigger.root.sent.start == sent.start]
     if about:
         return about[0]
     before = [f for f in material if f.trigger and f.trigger.root.sent.end == sent.start]
     main = [f for f in before if f.trigger and frame(f.trigger.root, lexicon) is None]
-    return (main or before or [None])[0]
+    # a bare toll verb continues only a violent event ("clashes ... Dozens were killed")
+    prior = [f for f in main or before if not bare or (_violent(f) and _same_place(f, bare[0]))]
+    if prior or bare:
+        return (prior or bare)[0]
+    first = [f for f in material if _violent(f) and f.mention.modality not in IRREALIS]
+    return next((f for f in first if f.trigger and f.trigger.root.i < sent.start), None)
+
+
+def _violent(item: Found) -> bool:
+    return item.trigger is not None and item.trigger.type in VIOLENT
+
+
+def _of_victims(root: Token, count: Casualty) -> bool:
+    """Whether a trigger sits in a relative clause about the counted victims ("including two
+    paramedics whose ambulance came under fire")."""
+    spans = [s for s in (count.toll.span, count.victims.span if count.victims else None) if s]
+    for token in ancestors(root):
+        if token.dep_ == "relcl" and any(start <= token.head.idx < end for start, end in spans):
+            return True
+    return False
+
+
+def _same_place(event: Found, bare: Found) -> bool:
+    """Whether a bare toll verb may continue the event before it: it names no other place."""
+    here, there = bare.mention.location, event.mention.location
+    return here is None or there is None or here.place == there.place
 
 
 def _sum(tolls: Sequence[Toll]) -> Toll:

@@ -12,7 +12,11 @@ Part of the `extract` stage: `extract` builds one `Locator` per article from the
   the agent's seat ("Pakistan launched") is no location, nor is a dateline;
 - acts of speech are placed only by their own phrase, or (demands, threats) by what they speak of
   ("demanded the return of Bagram Airbase"); their venue is the meeting or briefing they were made
-  at ("during a recent press conference").
+  at ("during a recent press conference");
+- an event whose sentence names no place, but takes the reader back to the sentence before ("the
+  town", "there", "the attack", "the gunmen"), happened where that sentence's event did: in the
+  same paragraph, or across a paragraph break when the words are in the sentence's subject ("The
+  gunmen arrived at about 10 p.m."). Triggers must be asked about in text order.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from khabar.annotate import dateline_dash
+from khabar.annotate import dateline_dash, is_headline
 from khabar.extract.events import (
     SPEECH_ACTS,
     SUBJECTS,
@@ -34,6 +38,8 @@ from khabar.extract.events import (
 )
 from khabar.extract.lexicon import EventLexicon
 from khabar.extract.places import PlaceMatch
+from khabar.extract.texts import doc_text
+from khabar.knowledge.gazetteer import PlaceCues
 from khabar.models import ActorRef
 
 __all__ = ["Locator", "bare_name", "conj_heads_children", "covers", "noun_phrase", "objects_of", "overlaps"]
@@ -43,6 +49,8 @@ VERBS = frozenset({"VERB", "AUX"})
 SUB_NATIONAL = frozenset({"city", "town", "village", "crossing", "base", "facility", "admin2", "region"})
 #: Clauses hanging from a noun that are not part of its name.
 CLAUSES = frozenset({"relcl", "acl", "appos", "ccomp", "advcl", "punct"})
+#: How many sentences back a sentence naming no place may look for the place it points back to.
+MAX_SENTENCES_BACK = 3
 #: Tags of the words before a name that only count or determine it ("the", "at least 12").
 QUANTIFIER_TAGS = frozenset({"DT", "PDT", "CD", "JJS", "JJR", "RB", "RBR", "RBS", "IN", "PRP$"})
 
@@ -57,6 +65,8 @@ class Locator:
     lexicon (EventLexicon): the compiled trigger lexicon.
     feature_word (Callable[[str], bool]): whether a word names a kind of place ("state",
         "province"), so "Kaduna state" is one name (`Gazetteer.is_feature_word`).
+    cues (PlaceCues): the words that send a sentence back to the place of the one before
+        (`Gazetteer.cues`); none by default.
     """
 
     doc: Doc
@@ -64,12 +74,20 @@ class Locator:
     refs: list[ActorRef]
     lexicon: EventLexicon
     feature_word: Callable[[str], bool]
+    cues: PlaceCues = field(default_factory=PlaceCues)
     _actors: set[int] = field(init=False, default_factory=set)
     _dateline: set[int] = field(init=False, default_factory=set)
+    #: the first place found in each sentence so far, by the sentence's first token
+    _found: dict[int, PlaceMatch] = field(init=False, default_factory=dict)
+    #: the doc's sentences with words, and each one's position among them by its first token
+    _sentences: list[Span] | None = field(init=False, default=None)
+    _position: dict[int, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._dateline = {t.i for sent in self.doc.sents for t in _dateline(sent)}
         self._actors = {t.i for ref in self.refs for t in self._tokens(ref.span)}
+        # a name the gazetteer lacks that names an actor ("Hamas" taken for a place) is no place
+        self.places = [m for m in self.places if not (m.linked and overlaps(m.ref.span, self.refs))]
 
     def location(self, trigger: Trigger, *, exclude: Sequence[ActorRef]) -> PlaceMatch | None:
         """Where the event happened: the most precise place in the trigger's own phrase (its
@@ -90,7 +108,15 @@ class Locator:
             candidates, [t.i for root in trigger.roots for t in self._own_place_words(root, preps)], heads
         )
         if own is not None or not speech:
-            return own or self._conjunct_place(trigger, candidates, heads) or self._where(trigger, candidates)
+            found = (
+                own
+                or self._conjunct_place(trigger, candidates, heads)
+                or self._where(trigger, candidates)
+                or self._before(trigger.root.sent)
+            )
+            if found is not None:
+                self._found.setdefault(trigger.root.sent.start, found)
+            return found
         if trigger.type in self.lexicon.content_located:
             loose = [m for m in candidates if self._is_locative(m) or not self._actor_named(m)]
             return self._best(loose, [t.i for t in trigger.root.subtree], heads)
@@ -137,14 +163,24 @@ class Locator:
 
     def _is_modifier(self, match: PlaceMatch, heads: set[int]) -> bool:
         """Whether a place only says whose something is ("Islamabad's right", "U.S. forces"),
-        not where: a possessor, or a country modifying a noun; "a Kyiv power plant" is a place."""
+        not where: a possessor, or a country modifying a noun; "a Kyiv power plant" is a place.
+        A place naming another event ("the war ended with the Pretoria agreement") is that
+        event's place."""
         head = self._head_of(match)
         if head is None or head.dep_ not in ("compound", "poss", "amod", "nmod") or head.head.i in heads:
             return False
         noun = head.head
         if self.feature_word(noun.text) or any(covers(m.ref.span, noun) for m in self.places):
             return False
-        return head.dep_ == "poss" or match.place.feature == "country"
+        return head.dep_ == "poss" or match.place.feature == "country" or self._names_event(noun)
+
+    def _names_event(self, noun: Token) -> bool:
+        """Whether a noun is a trigger word of its own ("agreement", "talks")."""
+        return any(
+            phrase.words == (key,)
+            for key in {noun.lower_, noun.lemma_.lower()}
+            for phrase in self.lexicon.phrases.get(key, ())
+        )
 
     def _place_holders(self, root: Token) -> list[Token]:
         """The words whose prepositions place the event: the trigger, its light verb, the verb it
@@ -190,13 +226,17 @@ class Locator:
         for holder in self._place_holders(root):
             for child in [*holder.children, *conj_heads_children(holder)]:
                 if child.dep_ == "prep" and child.lower_ in preps:
-                    yield from child.subtree
+                    yield from _without_relatives(child)
                 elif self._is_participant(child, holder) and preps is self.lexicon.place_preps:
                     # "shelled a camp for displaced people near El Fasher", "attacked by fighters in
                     # Maiduguri", "police in Mogadishu arrested": where the target or the attacker
                     # is, the attack was
                     nouns = objects_of(child) if child.dep_ == "agent" else [child]
                     yield from (t for noun in nouns for t in self._locatives_within(noun))
+                    if child.dep_ in ("dobj", "nsubjpass") and self._within_country(child):
+                        # "fighters entered Bukavu", "clashes shake Tripoli": the place attacked,
+                        # entered or shaken is where it happened
+                        yield from (t for t in child.subtree if t.dep_ != "appos" and t.i <= child.i)
                 elif child.dep_ in ("compound", "nmod", "npadvmod") and holder.i == root.i:
                     yield from (t for t in child.subtree if t.i not in self._actors or self.is_small_place(t))
 
@@ -235,6 +275,64 @@ class Locator:
                     return found
         return None
 
+    def _before(self, sent: Span) -> PlaceMatch | None:
+        """The place of an earlier sentence, for a sentence that names none but takes the reader
+        back ("the town", "the gunmen"): the place found for the events of the nearest sentence
+        of the paragraph that has one, else the most precise place such a sentence names, not
+        as an actor nor as whose something is ("forces moved into the city of Sweida."); across
+        a paragraph break, only the sentence just before, and only when the subject points back."""
+        words = self._anaphors(sent)
+        if not words or is_headline(sent) or self._places_in(sent):
+            return None
+        earlier = self._earlier(sent, limit=MAX_SENTENCES_BACK)
+        if earlier and not self._same_paragraph(earlier[0], sent):
+            # "The gunmen arrived ...", "Police officers at the prison came under fire, a
+            # spokesman said": the subject opening the sentence
+            first = next((t for t in sent if not t.is_space), sent[0])
+            opening = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.left_edge.i == first.i]
+            words = [t for t in words if any(s.left_edge.i <= t.i <= s.right_edge.i for s in opening)]
+            earlier = earlier[:1]
+        for before in earlier if words else []:
+            if before.start in self._found:
+                return self._found[before.start]
+            places = [m for m in self._places_in(before) if not self._actor_named(m)]
+            found = self._best(places, [t.i for m in places for t in self._tokens(m.ref.span)], set())
+            if found is not None:
+                return found
+        return None
+
+    def _earlier(self, sent: Span, *, limit: int) -> list[Span]:
+        """Up to `limit` sentences before this one, the nearest first: those of its paragraph, or
+        the last of the paragraph before; never a headline."""
+        if self._sentences is None:
+            self._sentences = [s for s in self.doc.sents if not all(t.is_space for t in s)]
+            self._position = {s.start: n for n, s in enumerate(self._sentences)}
+        position = self._position.get(sent.start, 0)
+        found: list[Span] = []
+        for before in reversed(self._sentences[max(0, position - limit) : position]):
+            if is_headline(before) or (found and not self._same_paragraph(before, found[-1])):
+                break
+            found.append(before)
+        return found
+
+    def _anaphors(self, sent: Span) -> list[Token]:
+        """The words of a sentence that point back ("there", "the town", "the attack")."""
+        cues = self.cues
+        return [
+            token
+            for token in sent
+            if (token.lower_ in cues.anaphor_adverbs and token.dep_ != "expl")
+            or (
+                token.lower_ in cues.anaphor_nouns
+                and any(c.dep_ == "det" and c.lower_ in cues.anaphor_determiners for c in token.children)
+            )
+        ]
+
+    def _same_paragraph(self, before: Span, sent: Span) -> bool:
+        last = next((t for t in reversed(before) if not t.is_space), None)
+        first = next((t for t in sent if not t.is_space), None)
+        return last is not None and first is not None and "\n" not in doc_text(self.doc)[last.idx : first.idx]
+
     def _places_in(self, sent: Span) -> list[PlaceMatch]:
         return [
             m
@@ -259,6 +357,11 @@ class Locator:
     def is_place(self, token: Token) -> bool:
         """Whether a word is part of a place the gazetteer knows."""
         return any(covers(m.ref.span, token) for m in self.places)
+
+    def _within_country(self, token: Token) -> bool:
+        """Whether a word names a place smaller than a country: a country as the object is the
+        side attacked ("Russia attacked Ukraine"), which its own phrase places if anything does."""
+        return any(m.place.feature != "country" for m in self.places if covers(m.ref.span, token))
 
     def is_small_place(self, token: Token) -> bool:
         return any(m.place.feature in SUB_NATIONAL for m in self.places if covers(m.ref.span, token))
@@ -302,6 +405,16 @@ def conj_heads_children(noun: Token) -> list[Token]:
         noun = noun.head
         found += [c for c in noun.children if c.dep_ != "conj"]
     return found
+
+
+def _without_relatives(head: Token) -> Iterable[Token]:
+    """A word's subtree without the relative clauses inside it: in "fought in the war in Tigray,
+    which ended with the Pretoria agreement", Pretoria is not where the fighting was."""
+    todo = [head]
+    while todo:
+        token = todo.pop()
+        yield token
+        todo += [c for c in token.children if c.dep_ != "relcl"]
 
 
 def objects_of(prep: Token) -> list[Token]:

@@ -11,9 +11,12 @@ A number is a toll only when a cue says whom it counts (lexicons/tolls.yaml): a 
 ("killed 12 people"), a word after it and its noun ("6 cops were killed", "13 injured", "200 people
 dead"), a noun after it ("three deaths"), a noun and "of" before it ("the death of 6 cops"), a toll
 noun before it ("the death toll rose to 30"), or the dependency parse when the words between are
-longer (the counted noun is the subject of "died" or the object of "killed"). Numbers that count
-anything else ("two posts", "four years", "15 tanks", "200 militants arrested"), ages, money,
-percentages and dates are not tolls.
+longer (the counted noun is the subject of "died" or the object of "killed"). A verb before a
+count counts the counts joined to it ("killing two soldiers and three civilians": 2 and 3, for the
+caller to add up). Victims told one by one without a number are counted too ("killing a woman, her
+son and a neighbour": 3; "a 65-year-old man was killed": 1). Numbers that count anything else ("two
+posts", "four years", "15 tanks", "200 militants arrested"), ages, money, percentages and dates are
+not tolls.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ VICTIM_LIST = NOUN_PHRASE | {"DET", "NUM", "CCONJ"}
 MAX_NOUN_PHRASE = 6
 #: Longest cue or modifier phrase in the lexicon, in words ("claimed the lives of").
 MAX_PHRASE = 5
+#: Most words between a person and the verb after it that the toll's text still takes in ("was killed").
+MAX_GAP = 3
 DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
 YEAR_LIKE = re.compile(r"1[5-9]\d\d|2[01]\d\d")
 DIGIT_RANGE = re.compile(r"(\d+)[-–](\d+)")
@@ -99,6 +104,11 @@ class _Cues:
     victim_lists: frozenset[Phrase]
     not_people: frozenset[Phrase]
     negators: frozenset[str]
+    joined: frozenset[Phrase]
+    persons: frozenset[str]
+    single: frozenset[str]
+    #: cue words that may have persons as object or subject ("killing a woman", "a man died")
+    person_verbs: frozenset[str]
     #: words other than digits and number words a number phrase may start with (modifiers, vague
     #: counts, "between", "a"): `_count` is tried on every word of every sentence, and most start none
     count_starts: frozenset[str]
@@ -109,23 +119,29 @@ def find_tolls(sent: SpacySpan) -> list[Casualty]:
 
     sent (Span): a sentence of the parsed article (`doc.sents`); offsets are into `doc.text`.
     RETURNS (list[Casualty]): one per count, in text order; several counts of one kind (e.g.
-        "3 soldiers and 2 civilians were killed") are separate entries for the caller to add up.
+        "3 soldiers and 2 civilians were killed", "killing a woman and her son") are separate
+        entries for the caller to add up.
     """
     cues = _cues()
     tokens = list(sent)
     words = [t.lower_ for t in tokens]
-    found, i = [], 0
+    found: list[Casualty] = []
+    i, previous = 0, None
     while i < len(tokens):
         count = _count(words, i, cues)
         if count is None:
             i += 1
             continue
-        if _counts_people(tokens, words, count, cues):
-            casualty = _casualty(tokens, words, count, cues)
-            if casualty is not None:
-                found.append(casualty)
+        cue = (
+            _cue(tokens, words, count, cues, previous) if _counts_people(tokens, words, count, cues) else None
+        )
+        if cue is not None:
+            found.append(_casualty(tokens, words, count, cue, cues))
+        # only a count told after its verb passes the verb on ("killing 2 soldiers and 3 civilians")
+        previous = (cue[0], cue[2]) if cue is not None and cue[1][0] < count.start else None
         i = count.end
-    return found
+    found += _persons(tokens, words, cues)
+    return sorted(found, key=lambda c: c.toll.span[0] if c.toll.span else 0)
 
 
 # ---- numbers ----------------------------------------------------------------------------------
@@ -250,14 +266,32 @@ def _entity_bounds(token: Token) -> tuple[int, int]:
     return start, end
 
 
-def _casualty(tokens: Sequence[Token], words: Sequence[str], count: _Count, cues: _Cues) -> Casualty | None:
-    """The count as a Casualty when a cue around it says it counts killed or injured people."""
+Found = tuple[Kind, tuple[int, int], int]
+
+
+def _cue(
+    tokens: Sequence[Token],
+    words: Sequence[str],
+    count: _Count,
+    cues: _Cues,
+    previous: tuple[Kind, int] | None,
+) -> Found | None:
+    """What says the count is of killed or injured people: (kind, the cue's words, the end of the
+    counted noun phrase); None when nothing does."""
     # A cue before the count wins over one after it: in "killed 6 and 13 were injured" the 6 are
     # killed, though "were injured" follows them too.
     found = _cue_noun(words, count, cues) or _cue_before(tokens, words, count, cues)
     found = found or _cue_after(tokens, words, count, cues) or _cue_by_parse(tokens, count, cues)
-    if found is None:
-        return None
+    if found is None and previous is not None and tuple(words[previous[1] : count.start]) in cues.joined:
+        # "killing two soldiers and three civilians": the verb before the first count counts both
+        found = previous[0], (count.start, count.start), _noun_phrase_end(tokens, words, count.end, cues)
+    return found
+
+
+def _casualty(
+    tokens: Sequence[Token], words: Sequence[str], count: _Count, found: Found, cues: _Cues
+) -> Casualty:
+    """The count as a Casualty of the kind its cue says."""
     kind, (cue_start, cue_end), phrase_end = found
     start, end = min(count.start, cue_start), max(count.end, cue_end, phrase_end)
     doc = tokens[0].doc
@@ -270,9 +304,6 @@ def _casualty(tokens: Sequence[Token], words: Sequence[str], count: _Count, cues
         span=(first.idx, last.idx + len(last)),
     )
     return Casualty(kind, toll, _victims(tokens, words, count, phrase_end, end, cues))
-
-
-Found = tuple[Kind, tuple[int, int], int]
 
 
 def _cue_noun(words: Sequence[str], count: _Count, cues: _Cues) -> Found | None:
@@ -317,7 +348,8 @@ def _cue_after(tokens: Sequence[Token], words: Sequence[str], count: _Count, cue
         if bridge is not None:
             k, bridged = end, True
             continue
-        other = _count(words, k + 1, cues) if words[k] == "and" and not bridged else None
+        # "3 soldiers and 2 civilians were killed"; in a headline "Two soldiers, three civilians killed"
+        other = _count(words, k + 1, cues) if words[k] in ("and", ",") and not bridged else None
         if other is None:
             return None
         k = _noun_phrase_end(tokens, words, other.end, cues)
@@ -346,6 +378,82 @@ def _cue_by_parse(tokens: Sequence[Token], count: _Count, cues: _Cues) -> Found 
             base = tokens[0].i
             return kind, (verb.i - base, verb.i - base + 1), max(count.end, noun.i - base + 1)
     return None
+
+
+def _persons(tokens: Sequence[Token], words: Sequence[str], cues: _Cues) -> list[Casualty]:
+    """Victims told one by one, without a number: "killing a woman, her son and a neighbour" (3),
+    "a 65-year-old man was killed" (1). Every unnumbered victim of the verb must be one person ("a
+    woman and children" is no count); numbered ones ("two soldiers and a civilian") are counted
+    with the numbers."""
+    found = []
+    for verb in (tokens[k] for k, word in enumerate(words) if word in cues.person_verbs):
+        victims: dict[Kind, list[Token]] = {}
+        for noun in verb.children:
+            kind = _person_kind(verb, noun, cues)
+            if kind is not None:  # the parser may split one list into two objects
+                victims.setdefault(kind, []).extend(_members(noun))
+        for kind, members in victims.items():
+            unique = {m.i: m for m in members if not any(c.dep_ == "nummod" for c in m.children)}
+            singles = [unique[i] for i in sorted(unique)]
+            # "killed two civilians, among them a farmer": the farmer is one of the two
+            if singles and all(_one_person(m, cues) and not _among(m, cues) for m in singles):
+                found.append(_listed(kind, verb, singles))
+    return found
+
+
+def _person_kind(verb: Token, noun: Token, cues: _Cues) -> Kind | None:
+    """The kind of a victim of the verb: its object ("killing a woman") or the subject of a passive
+    or of a verb without object ("a man was killed", "a boy died")."""
+    if noun.dep_ == "dobj":
+        position = "before"
+    elif noun.dep_ == "nsubjpass" or (
+        noun.dep_ == "nsubj" and not any(c.dep_ == "dobj" for c in verb.children)
+    ):
+        position = "after"
+    else:
+        return None
+    return next((k for k in KINDS if (verb.lower_,) in cues.by_kind[k][position]), None)
+
+
+def _members(noun: Token) -> list[Token]:
+    """The nouns of a list of victims: conjuncts, and appositions when an "and" shows the commas
+    list people ("a woman, her son and a neighbour"; "a man, a teacher" is one man)."""
+    for deps in (("conj", "appos"), ("conj",)):
+        members, todo = [], [noun]
+        while todo:
+            token = todo.pop()
+            members.append(token)
+            todo.extend(c for c in token.children if c.dep_ in deps)
+        if any(c.dep_ == "cc" for m in members for c in m.children) or deps == ("conj",):
+            return sorted(members, key=lambda t: t.i)
+    return [noun]
+
+
+def _among(noun: Token, cues: _Cues) -> bool:
+    """Whether a noun phrase opens a list of those already counted ("including a child")."""
+    first = noun.left_edge
+    before = [t.lower_ for t in first.doc[max(first.i - MAX_PHRASE, 0) : first.i]]
+    return any(tuple(before[-n:]) in cues.victim_lists for n in range(1, len(before) + 1))
+
+
+def _one_person(noun: Token, cues: _Cues) -> bool:
+    """A singular noun for a person, introduced by "a", "the", "one" or a possessive ("her son")."""
+    introduced = any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in cues.single) for c in noun.children)
+    return noun.tag_ == "NN" and introduced and noun.lower_ in cues.persons
+
+
+def _listed(kind: Kind, verb: Token, persons: Sequence[Token]) -> Casualty:
+    """The persons as one count; its text runs from the first to the last person, with the verb
+    when it is next to them ("killing a woman ...", "a man was killed")."""
+    first, last = persons[0].left_edge, persons[-1].right_edge
+    start, end = first.idx, last.idx + len(last)
+    if verb.i == first.i - 1:
+        start = verb.idx
+    elif 0 < verb.i - last.i <= MAX_GAP:
+        end = verb.idx + len(verb)
+    text, n = doc_text(verb.doc), len(persons)
+    victims = ActorRef(text=text[first.idx : last.idx + len(last)], span=(first.idx, last.idx + len(last)))
+    return Casualty(kind, Toll(n, n, n, text[start:end], (start, end)), victims)
 
 
 def _phrase_start(words: Sequence[str], count: _Count) -> int:
@@ -465,6 +573,12 @@ def _cues() -> _Cues:
         victim_lists=_phrases(lex["victim_lists"]),
         not_people=_phrases(lex["not_people"]),
         negators=frozenset(w.lower() for w in lex["negators"]),
+        joined=_phrases(lex["joined_counts"]) | {(",",)},
+        persons=frozenset(w.lower() for w in lex["persons"]["nouns"]),
+        single=frozenset(w.lower() for w in lex["persons"]["determiners"]),
+        person_verbs=frozenset(
+            p[0] for t in by_kind.values() for k in ("before", "after") for p in t[k] if len(p) == 1
+        ),
         count_starts=frozenset({w for p in [*modifiers, *vague] for w in p[:1]} | set(between) | {"a", "an"}),
     )
 
@@ -484,6 +598,8 @@ SCHEMA = {
     "victim_lists": list,
     "not_people": list,
     "negators": list,
+    "joined_counts": list,
+    "persons": dict,
 }
 
 
@@ -518,6 +634,9 @@ def check_lexicon(lex: Any, *, name: str = "lexicons/tolls.yaml") -> None:
         too_long = [w for p in positions for w in table[p] if len(str(w).split()) > MAX_PHRASE]
         if too_long:
             raise KnowledgeError(f"cue {too_long[0]!r} is longer than {MAX_PHRASE} words", source=name)
+    persons = lex["persons"]
+    if not all(isinstance(persons.get(k), list) for k in ("nouns", "determiners")):
+        raise KnowledgeError("persons needs lists nouns and determiners", source=name)
 
 
 def _lexicon(name: str) -> Any:

@@ -48,7 +48,7 @@ from khabar.errors import KnowledgeError
 from khabar.knowledge import knowledge_path
 from khabar.models import Place, PlaceFeature
 
-__all__ = ["Gazetteer", "load_gazetteer", "normalize_name"]
+__all__ = ["Gazetteer", "PlaceCues", "load_gazetteer", "normalize_name"]
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 FEATURES = frozenset(get_args(PlaceFeature))
@@ -141,6 +141,42 @@ def _is_pair(pair: object) -> bool:
         return False
     old, new = pair[0].removesuffix("$"), pair[1]
     return old.isalpha() and (new.isalpha() or not new)
+
+
+@dataclass(frozen=True)
+class PlaceCues:
+    """Words extraction reads around place names (lexicons/places.yaml): the small words inside
+    names ("Nioro du Sahel", `name_particles`), and those that take a sentence back to the place
+    of the one before ("the town", "there", `anaphora`)."""
+
+    particles: frozenset[str] = frozenset()
+    anaphor_adverbs: frozenset[str] = frozenset()
+    anaphor_determiners: frozenset[str] = frozenset()
+    anaphor_nouns: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_lexicon(cls, data: dict) -> PlaceCues:
+        anaphora = data.get("anaphora") or {}
+
+        def words(values: object) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in (values if isinstance(values, list) else ()))
+
+        return cls(
+            words(data.get("name_particles")),
+            words(anaphora.get("adverbs")),
+            words(anaphora.get("determiners")),
+            words(anaphora.get("nouns")),
+        )
+
+
+@dataclass(frozen=True)
+class _PlaceLexicon:
+    """lexicons/places.yaml read: each feature word with the features it prefers, in order."""
+
+    feature_words: dict[str, tuple[str, ...]]
+    locatives: frozenset[str]
+    spellings: Spellings
+    cues: PlaceCues
 
 
 def _split(cell: str) -> list[str]:
@@ -255,7 +291,15 @@ class Gazetteer:
         self._city_aliases: dict[str, list[int]] = defaultdict(list)
         self._admin1_of: dict[tuple[str, str], str] = {}
         self._admin1_size: Counter[str] = Counter()
-        self._feature_words, self._locatives, self._spellings = self._read_lexicon(lexicon)
+        words = self._read_lexicon(lexicon)
+        self._feature_words = words.feature_words
+        self._locatives = words.locatives
+        self._spellings = words.spellings
+        #: feature words the longest first, for reading a name's last words as its kind
+        self._suffixes = sorted(self._feature_words.items(), key=lambda item: -len(item[0]))
+        self._feature_keys = frozenset(self._feature_words)
+        #: words extraction reads around place names
+        self.cues = words.cues
         #: built on the first name with no exact match, or by `warm`
         self._respellings: _Respellings | None = None
         self._cities = _read_cities(cities)
@@ -276,15 +320,21 @@ class Gazetteer:
     # ---- loading -------------------------------------------------------------------------------
 
     @staticmethod
-    def _read_lexicon(path: Path) -> tuple[dict[str, str], frozenset[str], Spellings]:
+    def _read_lexicon(path: Path) -> _PlaceLexicon:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        words = data.get("feature_words") or {}
-        bad = {word: feature for word, feature in words.items() if feature not in FEATURES}
+        words = {
+            word: tuple(features) if isinstance(features, list) else (features,)
+            for word, features in (data.get("feature_words") or {}).items()
+        }
+        bad = {word: features for word, features in words.items() if not features or set(features) - FEATURES}
         if bad:
             raise KnowledgeError(f"feature_words: unknown features {bad}", source=str(path))
-        locatives = frozenset(str(word).lower() for word in data.get("locative_prepositions") or ())
-        spellings = Spellings.from_lexicon(data.get("spellings") or {}, path=path)
-        return {normalize_name(word): feature for word, feature in words.items()}, locatives, spellings
+        return _PlaceLexicon(
+            feature_words={normalize_name(word): features for word, features in words.items()},
+            locatives=frozenset(str(word).lower() for word in data.get("locative_prepositions") or ()),
+            spellings=Spellings.from_lexicon(data.get("spellings") or {}, path=path),
+            cues=PlaceCues.from_lexicon(data),
+        )
 
     def _add_place(self, place: Place, *, names: Iterable[str]) -> None:
         self._places[place.id] = place
@@ -531,6 +581,24 @@ class Gazetteer:
             return True
         return outer_id in self._ancestors(inner_id)
 
+    def enclosing(self, place_ids: Iterable[str]) -> Place | None:
+        """The smallest area holding all the places (a province, a country): for a name the
+        gazetteer lacks in an article whose places all lie in one area.
+
+        place_ids (Iterable[str]): places of one country each.
+        RETURNS (Place | None): the area (never a town, base or other point), or None when the
+            places share no area or there are none.
+        """
+        chains = [[pid, *self._ancestors(pid)] for pid in dict.fromkeys(place_ids)]
+        if not chains:
+            return None
+        shared = set(chains[0]).intersection(*chains[1:])
+        for pid in chains[0]:
+            place = self.place(pid) if pid in shared else None
+            if place is not None and place.feature not in _POINTS:
+                return place
+        return None
+
     def acled_geo_precision(self, place: Place) -> int:
         """ACLED's geo-precision code for an event located at this place.
 
@@ -558,6 +626,11 @@ class Gazetteer:
         return place_id in self._capitals or (
             place is not None and (place.feature in {"country", "admin1"} or place_id in self._countries_of)
         )
+
+    @property
+    def feature_words(self) -> frozenset[str]:
+        """The feature words as name keys ("province", "air base"), for checking a word at a time."""
+        return self._feature_keys
 
     def is_feature_word(self, text: str) -> bool:
         """Whether a word names a kind of place ("province", "Airport"; lexicons/places.yaml)."""
@@ -598,28 +671,40 @@ class Gazetteer:
         key, where = normalize_name(name), tuple(countries)
         kept = self._respelled_for.get((key, where))
         if kept is None:
-            kept = _remember(self._respelled_for, (key, where), (self._respelled(key, countries=where),))
+            core, prefer = self._kind_of(key)
+            # "Sweida province": the name respelt ("As Suwayda"), then the kind of place it says
+            place = self._respelled(key, countries=where) or (
+                self._respelled(core, countries=where, prefer=prefer) if core else None
+            )
+            kept = _remember(self._respelled_for, (key, where), (place,))
         return kept[0]
 
     def _candidates(self, key: str, countries: Sequence[str]) -> list[Place]:
-        found = self._ranked(key, countries=countries, prefer=None) if key else []
+        found = self._ranked(key, countries=countries) if key else []
         if found or not key:
             return found
-        for word, feature in sorted(self._feature_words.items(), key=lambda item: -len(item[0])):
+        core, prefer = self._kind_of(key)
+        return self._ranked(core, countries=countries, prefer=prefer) if core else []
+
+    def _kind_of(self, key: str) -> tuple[str, tuple[str, ...]]:
+        """A name key split into the name and the features its last words prefer ("donetsk
+        region" -> "donetsk", (region, admin1)); ("", ()) when it ends in no feature word."""
+        for word, features in self._suffixes:
             if key.endswith(" " + word):
-                return self._ranked(key[: -len(word) - 1], countries=countries, prefer=feature)
-        return []
+                return key[: -len(word) - 1], features
+        return "", ()
 
     # ---- other spellings -----------------------------------------------------------------------
 
-    def _respelled(self, key: str, *, countries: Sequence[str]) -> Place | None:
+    def _respelled(self, key: str, *, countries: Sequence[str], prefer: tuple[str, ...] = ()) -> Place | None:
         """The place a name spelt otherwise means: among the article's countries, by spelling key
-        and then by a close one; elsewhere only a single well-known place with that spelling key."""
+        and then by a close one; elsewhere only a single well-known place with that spelling key.
+        `prefer`: the kinds of place the name's feature word asks for, in order."""
         loose = self._spellings.key(key)
         if len(loose) < _MIN_LOOSE:
             return None
         index = self._respelt().keys
-        found = self._in_countries(index.get(loose, ()), countries)
+        found = self._in_countries(index.get(loose, ()), countries, prefer=prefer)
         if found:
             return found
         # Elsewhere, the spelling key must point to one country and name a place news names by
@@ -627,11 +712,13 @@ class Gazetteer:
         anywhere = [pid for k in index.get(loose, ()) for pid in self._gather(k, countries=())]
         where = {c for pid in anywhere for c in self.countries_of(pid)}
         if len(where) == 1 and any(self.well_known(pid) for pid in anywhere):
-            return self._in_countries(index[loose], sorted(where))
-        return self._in_countries(self._close_keys(loose, countries), countries)
+            return self._in_countries(index[loose], sorted(where), prefer=prefer)
+        return self._in_countries(self._close_keys(loose, countries), countries, prefer=prefer)
 
-    def _in_countries(self, keys: Iterable[str], countries: Sequence[str]) -> Place | None:
-        places = [p for k in sorted(keys) for p in self._ranked(k, countries=countries, prefer=None)]
+    def _in_countries(
+        self, keys: Iterable[str], countries: Sequence[str], *, prefer: tuple[str, ...] = ()
+    ) -> Place | None:
+        places = [p for k in sorted(keys) for p in self._ranked(k, countries=countries, prefer=prefer)]
         for code in countries:
             for place in places:
                 if code in self.countries_of(place.id):
@@ -700,13 +787,18 @@ class Gazetteer:
             found.setdefault(place.id, (place, False))
         return found
 
-    def _ranked(self, key: str, *, countries: Sequence[str], prefer: str | None) -> list[Place]:
+    def _ranked(self, key: str, *, countries: Sequence[str], prefer: tuple[str, ...] = ()) -> list[Place]:
         found = self._gather(key, countries=countries)
-        if prefer:
-            kinds = _SETTLEMENTS if prefer in _SETTLEMENTS else {prefer}
+        chosen = None
+        # the first kind of place the feature word prefers that the name has ("Donetsk region":
+        # no region of that name, so the province, not the city)
+        for kind in prefer:
+            kinds = _SETTLEMENTS if kind in _SETTLEMENTS else {kind}
             wanted = {pid: hit for pid, hit in found.items() if hit[0].feature in kinds}
-            found = wanted or found
-        if prefer != "admin1":
+            if wanted:
+                found, chosen = wanted, kind
+                break
+        if chosen != "admin1":
             # "Kandahar" means the city more often than the province named after it.
             towns = [pid for pid, (place, _) in found.items() if place.feature in _SETTLEMENTS]
             seats = {ancestor for pid in towns for ancestor in self._ancestors(pid)}
