@@ -39,6 +39,8 @@ def test_gazetteer_other_spelling_with_a_feature_word(gz):
     # GeoNames writes Al Hudaydah; "governorate" asks for the province, not its seat
     assert gz.lookup("Hodeidah governorate", countries=["YE"]).id == "adm1:YE-HU"
     assert gz.lookup("Hodeidah", countries=["YE"]).feature == "city"
+    # a guess at the spelling must at least be of the kind asked for: no district of that name
+    assert gz.lookup("Hodeidah district", countries=["YE"]) is None
 
 
 def test_gazetteer_enclosing_is_the_smallest_shared_area(gz):

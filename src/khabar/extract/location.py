@@ -92,8 +92,10 @@ class Locator:
     def location(self, trigger: Trigger, *, exclude: Sequence[ActorRef]) -> PlaceMatch | None:
         """Where the event happened: the most precise place in the trigger's own phrase (its
         prepositions, those of its light verb or of the verb it is the subject of, the clause it
-        targets with), else the noun a "where" clause hangs from. Acts of speech are placed by
-        their own phrase, or (demands, threats) by what they speak of.
+        targets with), else the noun a "where" clause hangs from, else, for a sentence naming no
+        place that points back ("the town"), the place of an earlier one. Acts of speech are
+        placed by their own phrase, or (demands, threats) by what they speak of. Ask about the
+        triggers in text order.
 
         trigger (Trigger): the event's trigger.
         exclude (Sequence[ActorRef]): actors in the agent's seat, whose names are no location.

@@ -11,11 +11,11 @@ country named as an actor ("Pakistan launched airstrikes") is, and comes back wi
 any other.
 
 A name that is surely a place but that the gazetteer lacks (villages, districts, neighbourhoods:
-"the village of Chiure Velho") is linked to the area it lies in, as ACLED codes such events with a
-lower geo-precision: the place its own phrase names ("Tibú, Norte de Santander", "Kugwe near
-Batibo"), else the area the same name was linked to elsewhere in the article, else the area the
-sentence and the article's other places agree on ("the smallest area holding them all"). The
-match keeps the name as written; its place is that area.
+"the village of Chiure Velho") is linked to the area it lies in (`extract.place_links`), as ACLED
+codes such events with a lower geo-precision: the place its own phrase names ("Tibú, Norte de
+Santander", "Kugwe near Batibo"), else, when a feature word says it is a place, the area its
+clause names or the article's other places share. The match keeps the name as written; its place
+is that area.
 """
 
 from __future__ import annotations

@@ -671,13 +671,20 @@ class Gazetteer:
         key, where = normalize_name(name), tuple(countries)
         kept = self._respelled_for.get((key, where))
         if kept is None:
-            core, prefer = self._kind_of(key)
-            # "Sweida province": the name respelt ("As Suwayda"), then the kind of place it says
-            place = self._respelled(key, countries=where) or (
-                self._respelled(core, countries=where, prefer=prefer) if core else None
-            )
-            kept = _remember(self._respelled_for, (key, where), (place,))
+            kept = _remember(self._respelled_for, (key, where), (self._respelled_name(key, where),))
         return kept[0]
+
+    def _respelled_name(self, key: str, countries: Sequence[str]) -> Place | None:
+        """A place spelt alike: the whole name, else the name before its feature word if the
+        place is of the kind that word asks for ("Sweida province": the province of As Suwayda;
+        "Daviess County" is not the town of Davie)."""
+        found = self._respelled(key, countries=countries)
+        if found is not None:
+            return found
+        core, prefer = self._kind_of(key)
+        place = self._respelled(core, countries=countries, prefer=prefer) if core else None
+        kinds = {k for kind in prefer for k in (_SETTLEMENTS if kind in _SETTLEMENTS else {kind})}
+        return place if place is not None and place.feature in kinds else None
 
     def _candidates(self, key: str, countries: Sequence[str]) -> list[Place]:
         found = self._ranked(key, countries=countries) if key else []
