@@ -12,6 +12,7 @@ from typing import Any
 
 from khabar.errors import KnowledgeError
 from khabar.knowledge import load_knowledge
+from khabar.knowledge.loader import check_sections
 
 __all__ = ["YEAR", "YEAR_RANGE", "Grammar", "check_lexicon", "key", "load_grammar"]
 
@@ -161,11 +162,7 @@ def check_lexicon(lex: Any, *, name: str = "lexicons/dates.yaml") -> None:
     lex (Any): the parsed YAML.
     name (str): the file, for the message.
     """
-    if not isinstance(lex, dict):
-        raise KnowledgeError("expected a mapping of sections", source=name)
-    for key, kind in SCHEMA.items():
-        if not isinstance(lex.get(key), kind):
-            raise KnowledgeError(f"section {key!r} must be a {kind.__name__}", source=name)
+    check_sections(lex, SCHEMA, name=name)
     for key, count in (("months", 12), ("weekdays", 7)):
         if len(lex[key]) != count or not all(isinstance(n, list) and n for n in lex[key]):
             raise KnowledgeError(f"section {key!r} must list {count} non-empty name lists", source=name)

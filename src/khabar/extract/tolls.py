@@ -33,6 +33,7 @@ from spacy.tokens import Token
 from khabar.errors import KnowledgeError
 from khabar.extract.texts import doc_text
 from khabar.knowledge import load_knowledge
+from khabar.knowledge.loader import check_sections
 from khabar.models import ActorRef, Toll
 
 __all__ = ["Casualty", "check_lexicon", "find_tolls"]
@@ -609,11 +610,7 @@ def check_lexicon(lex: Any, *, name: str = "lexicons/tolls.yaml") -> None:
     lex (Any): the parsed YAML.
     name (str): the file, for the message.
     """
-    if not isinstance(lex, dict):
-        raise KnowledgeError("expected a mapping of sections", source=name)
-    for key, kind in SCHEMA.items():
-        if not isinstance(lex.get(key), kind):
-            raise KnowledgeError(f"section {key!r} must be a {kind.__name__}", source=name)
+    check_sections(lex, SCHEMA, name=name)
     for word, value in (*lex["number_words"].items(), *lex["multipliers"].items()):
         if not isinstance(value, int) or value <= 0:
             raise KnowledgeError(f"number word {word!r} needs a positive integer", source=name)

@@ -100,6 +100,21 @@ def read_yaml(path: Path) -> Any:
         ) from exc
 
 
+def check_sections(lex: Any, schema: dict[str, type], *, name: str) -> None:
+    """Raise KnowledgeError, naming the file, unless a lexicon is a mapping whose sections have the
+    types its schema gives (each module checks the entries of its own sections after this).
+
+    lex (Any): the parsed YAML.
+    schema (dict[str, type]): each section's name and type (list, dict, ...).
+    name (str): the file, for the message.
+    """
+    if not isinstance(lex, dict):
+        raise KnowledgeError("expected a mapping of sections", source=name)
+    for key, kind in schema.items():
+        if not isinstance(lex.get(key), kind):
+            raise KnowledgeError(f"section {key!r} must be a {kind.__name__}", source=name)
+
+
 def read_knowledge(folder: Path) -> KnowledgeData:
     """Read and check countries.yaml and actors.yaml in a knowledge folder.
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from khabar.errors import KnowledgeError
+from khabar.knowledge.loader import check_sections
 
 #: The lexicon file, read through the knowledge base.
 LEXICON = "resolve"
@@ -122,11 +123,7 @@ def check_lexicon(lex: Any, *, name: str = "lexicons/resolve.yaml") -> None:
     lex (Any): the parsed YAML.
     name (str): the file, for the message.
     """
-    if not isinstance(lex, dict):
-        raise KnowledgeError("expected a mapping of sections", source=name)
-    for key, kind in SCHEMA.items():
-        if not isinstance(lex.get(key), kind):
-            raise KnowledgeError(f"section {key!r} must be a {kind.__name__}", source=name)
+    check_sections(lex, SCHEMA, name=name)
     for key in _WORD_LISTS:
         if not all(isinstance(word, str) for word in lex[key]):
             raise KnowledgeError(f"{key} must list words (quote yes, no, true, false)", source=name)
