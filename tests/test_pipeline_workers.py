@@ -5,6 +5,8 @@ workers, and a failure stores only the articles before it."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from multiprocessing import get_all_start_methods
 from pathlib import Path
 
@@ -132,3 +134,35 @@ def test_cleaning_in_worker_processes_keeps_input_order_failures_and_repeats(tmp
     assert len(repeated) == 1 and len(fresh) == count - 3
     assert [source for source, _, _ in fresh][:6] == [f"r{n}.txt" for n in (0, 1, 2, 3, 4, 6)]
     assert "in Pakistan" in fresh[0][2]  # cleaned in the worker: the country's casing repaired
+
+
+#: A script whose workers send large results while one task fails: the failure reaches the
+#: parent while the other worker is part-way through sending, and the script must still exit.
+FAILING_WHILE_SENDING = """
+import sys, time
+from khabar import pipeline
+
+def work(n):
+    if n == 3:
+        time.sleep(0.05)
+        raise ValueError("task 3 failed")
+    return b"x" * 30_000_000
+
+if __name__ == "__main__":
+    pipeline.BATCH_SIZE = 1
+    try:
+        for _ in pipeline._map_in_workers(work, list(range(200)), workers=2):
+            pass
+    except ValueError as exc:
+        print(exc)
+"""
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_failed_task_ends_the_pool_and_the_parent_can_exit(attempt: int, tmp_path: Path):
+    # a worker killed on the failure part-way through sending would leave the pool's reader
+    # waiting forever for the rest, and the parent would hang at exit (it did, 5 times in 6)
+    script = tmp_path / "fail_while_sending.py"
+    script.write_text(FAILING_WHILE_SENDING, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "task 3 failed"), done.stderr

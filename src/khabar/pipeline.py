@@ -11,13 +11,13 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_all_start_methods, get_context, parent_process
-from multiprocessing.synchronize import Event as EventType
 from typing import TypeVar
 
 from khabar.annotate import build_nlp
@@ -268,16 +268,13 @@ def _prepare_workers() -> None:
 
 @contextmanager
 def _worker_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
-    """A pool of worker processes that end with the work: when it is done, interrupted or failed
-    (the tasks in hand are not wanted then either), and when this process dies."""
-    context = get_context(_start_method())
-    stop = context.Event()
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(stop,))
+    """A pool of worker processes that end with the work. When it is interrupted or fails, the
+    tasks not yet started are cancelled and each worker ends after the task in hand. A worker is
+    never killed while its parent lives: killed while sending a result, it would leave the pool's
+    reader waiting for the rest of the message, and this process could then never exit."""
+    pool = ProcessPoolExecutor(processes, mp_context=get_context(_start_method()), initializer=_start_worker)
     try:
         yield pool
-    except BaseException:
-        stop.set()
-        raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -291,19 +288,20 @@ def _start_method() -> str:
     return "fork" if sys.platform == "linux" and single and "fork" in get_all_start_methods() else "spawn"
 
 
-def _start_worker(stop: EventType) -> None:
-    # Ctrl-C is for the parent: it stores only whole articles, then sets `stop` to end the workers
+def _start_worker() -> None:
+    # Ctrl-C is for the parent: it stores only whole articles, then cancels the work not started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_on, args=(stop,), daemon=True).start()
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
 
 
-def _exit_on(stop: EventType) -> None:
-    """End this worker when the parent sets `stop` or dies (a SIGKILLed parent tells no one, and
-    an orphaned worker would wait for work forever)."""
+def _exit_with_parent() -> None:
+    """End this worker when its parent dies: a SIGKILLed parent tells no one, and an orphaned
+    worker would wait for work forever."""
     parent = parent_process()
-    while not stop.wait(timeout=PARENT_CHECK_SECONDS):
-        if parent is not None and not parent.is_alive():
-            break
+    if parent is None:
+        return
+    while parent.is_alive():
+        time.sleep(PARENT_CHECK_SECONDS)
     os._exit(1)
 
 
