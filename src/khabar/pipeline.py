@@ -260,9 +260,11 @@ def _read_all(articles: Sequence[Article], *, year_hint: int | None, workers: in
 
 
 def _prepare_workers() -> None:
-    """Where workers fork, load the model and knowledge and build extraction's indexes here, once:
-    every worker starts with them (a few seconds each otherwise). Built already, this costs nothing."""
-    if _start_method() == "fork":
+    """Where workers will fork, load the model and knowledge and build extraction's indexes here,
+    once: every worker starts with them (a few seconds each otherwise). Built already, this costs
+    nothing. Asked while cleaning workers run (whose pool has a thread), so it asks `_can_fork`,
+    not `_start_method`."""
+    if _can_fork() and threading.current_thread() is threading.main_thread():
         extract_warm(build_nlp().vocab, kb=load_knowledge(), gazetteer=load_gazetteer())
 
 
@@ -275,8 +277,12 @@ def _worker_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
     pool = ProcessPoolExecutor(processes, mp_context=get_context(_start_method()), initializer=_start_worker)
     try:
         yield pool
-    finally:
+    except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    # the work is done and the workers idle: they end at once, and no thread of this pool is
+    # left running to make the next pool spawn instead of fork
+    pool.shutdown()
 
 
 def _start_method() -> str:
@@ -284,8 +290,11 @@ def _start_method() -> str:
     the locks other threads hold), workers start at once with the model and knowledge loaded here.
     Otherwise spawn: each worker starts a fresh interpreter and loads them itself, and a worker that
     cannot start (a script without `if __name__ == "__main__":`) breaks the pool with an error."""
-    single = threading.active_count() == 1
-    return "fork" if sys.platform == "linux" and single and "fork" in get_all_start_methods() else "spawn"
+    return "fork" if _can_fork() and threading.active_count() == 1 else "spawn"
+
+
+def _can_fork() -> bool:
+    return sys.platform == "linux" and "fork" in get_all_start_methods()
 
 
 def _start_worker() -> None:
