@@ -14,11 +14,13 @@ them and reports the median time):
   annotate + extract in `workers` processes, store, resolve, assess), then `export_document`
   written as JSON: ingest to export. The time of each of run()'s steps is shown as well.
 Both times include loading what each job needs (the model; for khabar also the knowledge base and
-the gazetteer, in every process). Throughput is input articles and words (whitespace-separated)
-per second of that wall time; the ratio is khabar's over spaCy's (target: 0.7 or more). Peak
-memory is the largest sum over the job's process and all its descendants, sampled every 0.1 s from
-/proc, of resident set sizes (RSS: an upper bound, pages shared by forked processes count in each)
-and of proportional set sizes (PSS: a shared page split among its sharers). Linux only.
+the gazetteer, in every process). The gazetteer comes from khabar's cache on disk, built before the
+measures (as by the first command after installing khabar, about two seconds). Throughput is
+input articles and words (whitespace-separated) per second of that wall time; the ratio is
+khabar's over spaCy's (target: 0.7 or more). Peak memory is the largest sum over the job's process
+and all its descendants, sampled every 0.1 s from /proc, of resident set sizes (RSS: an upper
+bound, pages shared by forked processes count in each) and of proportional set sizes (PSS: a
+shared page split among its sharers). Linux only.
 
 Run: python bench/throughput.py [--articles 600] [--workers N] [--repeat 1]
      (from the repository root; prints figures, writes only to a temporary directory)
@@ -313,11 +315,21 @@ def main() -> int:
             f"processes: {workers} for both (spaCy n_process={workers}; khabar workers={workers}); "
             f"cores available: {default_workers()}"
         )
+        print(f"khabar's knowledge cache ready in {warm_cache():.1f} s (not in the figures: built once)")
         for n in range(args.repeat):
             for job in ("spacy", "khabar"):
                 runs[job].append(measure(job, texts, workers))
                 print(f"  run {n + 1} {job:6}: {runs[job][-1].result['seconds']:.1f} s", flush=True)
     return report(runs, articles, words, workers)
+
+
+def warm_cache() -> float:
+    """Build khabar's cache of knowledge (`khabar.knowledge.cache`) if this machine has none yet,
+    as the first command after installing khabar does. RETURNS the seconds it took."""
+    start = time.perf_counter()
+    code = "from khabar.knowledge.gazetteer import load_gazetteer; load_gazetteer()"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - start
 
 
 def report(runs: dict[str, list[Measure]], articles: int, words: int, workers: int) -> int:

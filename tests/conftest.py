@@ -16,6 +16,16 @@ from khabar.models import Article
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def knowledge_cache(tmp_path_factory) -> Iterator[Path]:
+    """The cache of built knowledge (`khabar.knowledge.cache`) in a folder of the test session's,
+    for this process and the commands the tests start: never the user's own cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KHABAR_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from khabar.annotate import build_nlp

@@ -28,15 +28,14 @@ of the article's countries, or, for the spelling key alone, a single well-known 
 from __future__ import annotations
 
 import csv
-import gc
+import hashlib
 import importlib.util
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TypeVar, get_args
 
@@ -46,6 +45,7 @@ from rapidfuzz import fuzz, process
 
 from khabar.errors import KnowledgeError
 from khabar.knowledge import knowledge_path
+from khabar.knowledge.cache import cached, uncollected
 from khabar.models import Place, PlaceFeature
 
 __all__ = ["Gazetteer", "PlaceCues", "load_gazetteer", "normalize_name"]
@@ -752,7 +752,7 @@ class Gazetteer:
 
     def _respelt(self) -> _Respellings:
         if self._respellings is None:
-            with _uncollected():
+            with uncollected():
                 self._respellings = self._index_spellings()
         return self._respellings
 
@@ -879,24 +879,26 @@ def load_gazetteer() -> Gazetteer:
 
 @lru_cache(maxsize=4)
 def _shared_gazetteer(folder: Path) -> Gazetteer:
-    with _uncollected():
-        return Gazetteer(
-            supplement=folder / "places.tsv",
-            countries=folder / "country_centroids.tsv",
-            cities=_geonames_path(),
-            lexicon=folder / "lexicons" / "places.yaml",
-        )
+    inputs = _inputs(folder)
+    build = partial(_warm_gazetteer, **inputs)
+    # named for the folder too: the copies built from two knowledge folders do not replace each other
+    name = f"gazetteer-{hashlib.sha256(str(folder).encode()).hexdigest()[:8]}"
+    return cached(name, build, kind=Gazetteer, inputs=list(inputs.values()), packages=("pycountry",))
 
 
-@contextmanager
-def _uncollected() -> Iterator[None]:
-    """Python's cycle collector paused while the gazetteer builds its hundreds of thousands of
-    lists and sets (none in a cycle), which would set it walking them all again and again: a
-    quarter to a third of the time the build takes (#3)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def _inputs(folder: Path) -> dict[str, Path]:
+    return {
+        "supplement": folder / "places.tsv",
+        "countries": folder / "country_centroids.tsv",
+        "cities": _geonames_path(),
+        "lexicon": folder / "lexicons" / "places.yaml",
+    }
+
+
+def _warm_gazetteer(**inputs: Path) -> Gazetteer:
+    # the cycle collector would walk the build's hundreds of thousands of lists and sets (none in
+    # a cycle) again and again: a quarter to a third of the time the build takes (#3)
+    with uncollected():
+        gazetteer = Gazetteer(**inputs)
+        gazetteer.warm()
+    return gazetteer
