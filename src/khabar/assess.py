@@ -57,7 +57,32 @@ def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 def _words_pattern(words: Sequence[str], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return _joined_words(tuple(words), flags)
+
+
+@lru_cache(maxsize=64)
+def _joined_words(words: tuple[str, ...], flags: int) -> re.Pattern[str]:
     return _compile(r"\b(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")\b", flags)
+
+
+def _each_cue(cues: Sequence[str], text: str) -> list[re.Match[str]]:
+    """Every match of every cue, cue by cue (a passage that two cues match counts for each). One
+    search for any cue comes first: most texts match none, and one pass over a text costs a
+    fraction of one pass per cue."""
+    anywhere = _any_of(tuple(cues))
+    if anywhere is not None and not anywhere.search(text):
+        return []
+    return [m for cue in cues for m in _compile(cue).finditer(text)]
+
+
+@lru_cache(maxsize=16)
+def _any_of(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern matching wherever a cue matches; None if the cues cannot be joined (a cue
+    with a back-reference or flags of its own), and then each is searched for alone."""
+    try:
+        return re.compile("|".join(f"(?:{cue})" for cue in cues), re.IGNORECASE)
+    except re.error:
+        return None
 
 
 def _clip(value: float, low: float, high: float) -> float:
@@ -261,7 +286,7 @@ def specificity(evidence: Evidence) -> Signal:
 def hedging(evidence: Evidence) -> Signal | None:
     """Vague attribution and hedges ("analysts suggest", "reportedly") per 100 words."""
     lex = evidence.lexicon["hedging"]
-    hits = [m for cue in lex["cues"] for m in evidence.find(_compile(cue))]
+    hits = _each_cue(lex["cues"], evidence.article.text)
     if not hits:
         return None
     rate = evidence.per_100(len(hits))
@@ -381,7 +406,7 @@ def formulaic(text: str, *, lexicon: dict[str, Any] | None = None) -> Formulaic:
     paragraphs = [p for p in text.split("\n") if p.strip()]
     last = paragraphs[-1] if paragraphs else ""
     closing = [m for cue in lex["closings"] if (m := _compile(r"\s*" + cue).match(last))]
-    framing = [m for cue in lex["framing"] for m in _compile(cue).finditer(text)]
+    framing = _each_cue(lex["framing"], text)
     abstract = list(_words_pattern(lex["abstract_nouns"]).finditer(text))
     lengths = [len(_WORD.findall(s)) for s in _sentences(text, abbreviations=full.get("abbreviations", ()))]
     lengths = [n for n in lengths if n > 2]
