@@ -149,6 +149,27 @@ def test_quotes_paragraph_of_a_quotation_alone_continues_the_one_before(nlp, lex
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will not give up the town," the militia commander said, "whatever it costs us."',
+        "“The wells are dry,” said Fatuma Ali, a herder near Garissa, “and the cattle are dying.”",
+    ],
+)
+def test_quotes_split_by_its_attribution_is_one_quotation(text, nlp, lexicon):
+    first, second = quotes(nlp, lexicon, text)
+    assert first.verb is not None and second.verb is not None and first.verb.i == second.verb.i
+    assert second.continues is first and first.continues is None
+
+
+@pytest.mark.slow
+def test_quotes_two_speakers_in_one_sentence_continue_nothing(nlp, lexicon):
+    text = '"We fired first," one soldier said, while his officer insisted: "We were attacked."'
+    first, second = quotes(nlp, lexicon, text)
+    assert first.verb.i != second.verb.i and second.continues is None
+
+
+@pytest.mark.slow
 def test_quotes_words_quoted_inside_a_sentence_continue_nothing(nlp, lexicon):
     text = '"We will hold the bridge," the commander said. Critics called the plan "a gamble".'
     first, second = quotes(nlp, lexicon, text)

@@ -162,6 +162,19 @@ def test_the_sentence_after_the_attribution_goes_on_with_the_same_statement(run)
     assert text[start:end].startswith("The soldiers") and text[start:end].endswith("a barracks")
 
 
+def test_a_quotation_split_by_its_attribution_is_one_statement(run):
+    text = '"We will not give up the town," the militia commander said, "whatever it costs us."'
+    (statement,) = [m for m in run(text).mentions if m.quote]
+    assert statement.quote == "We will not give up the town … whatever it costs us"
+    assert [r.text for r in statement.actors] == ["the militia commander"]
+
+
+def test_two_speakers_in_one_sentence_make_two_statements(run):
+    text = '"We fired first," one soldier said, while his officer insisted: "We were attacked."'
+    said = {m.quote: [r.text for r in m.actors] for m in run(text).mentions if m.quote}
+    assert said == {"We fired first": ["one soldier"], "We were attacked": ["his officer"]}
+
+
 def test_a_paragraph_of_quotation_alone_goes_on_with_the_last_speakers_statement(run):
     text = (
         "Hadiza Moussa, a nurse in Diffa, said the clinic had run out of medicine. "

@@ -15,7 +15,8 @@ A quotation of a few words with no speech verb right beside it is a scare quote 
 
 A quotation that stands as sentences of its own with nothing introducing it continues the one
 before: the speaker goes on after the attribution ("“...,” said X. “...”"), or in the next
-paragraph, made of that quotation alone; `go_on` adds it to the statement of the one before.
+paragraph, made of that quotation alone; so does one split from it by its attribution ("“...,”
+X said, “...”": both have the one speech verb). `go_on` adds it to the statement of the one before.
 
 Who speaks (`speaker_of`): the speech verb's subject as `extract.arguments` reads it, except
 - a person described, not named ("a driver", "an elected official", "a Radaa spokesman"): the
@@ -191,12 +192,14 @@ def _quotation(
 def _link_continuations(found: Sequence[Quotation], text: str) -> None:
     """Mark each quotation standing as sentences of its own, with no cue of its own, as going on
     from the last attributed one: in its paragraph, or in the paragraph before when it is its
-    paragraph's only words."""
+    paragraph's only words. A quotation whose speech verb is the last one's goes on from it too."""
     paragraphs = [m.span() for m in PARAGRAPH.finditer(text)]
     starts = [start for start, _ in paragraphs]
     last: Quotation | None = None
     for quote in found:
-        if quote.verb is None and quote.source is None and last is not None:
+        if _same_verb(quote, last):
+            quote.continues = last  # split by its attribution: "“...,” he said, “...”"
+        elif quote.verb is None and quote.source is None and last is not None:
             here = bisect_right(starts, quote.span[0]) - 1
             before = bisect_right(starts, last.span[0]) - 1
             alone = _alone(quote, text, paragraphs[here])
@@ -204,6 +207,11 @@ def _link_continuations(found: Sequence[Quotation], text: str) -> None:
                 quote.continues, quote.scare = last, False
         if quote.verb is not None or quote.source is not None or quote.continues is not None:
             last = quote
+
+
+def _same_verb(quote: Quotation, last: Quotation | None) -> bool:
+    said, before = quote.verb, last.verb if last is not None else None
+    return said is not None and before is not None and said.i == before.i
 
 
 def _alone(quote: Quotation, text: str, paragraph: tuple[int, int]) -> bool | None:
