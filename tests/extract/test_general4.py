@@ -45,6 +45,28 @@ def test_its_forces_are_the_speakers_even_when_the_other_sides_troops_are_named(
     assert ids(strike.recipients) == ["UKR"]
 
 
+@pytest.mark.parametrize(
+    ("text", "trigger", "actors"),
+    [
+        (
+            "Heavy clashes between the Ethiopian National Defense Force and Fano militias hit Gondar.",
+            "clashes",
+            ["eth-endf", "fano"],
+        ),
+        (
+            "Fighting between the Sudanese Armed Forces and the RSF resumed in El Fasher.",
+            "Fighting",
+            ["sdn-saf", "sdn-rsf"],
+        ),
+    ],
+)
+def test_a_known_force_named_with_the_before_it_is_still_linked(text, trigger, actors, run):
+    # the model's entity starts at "the"; the name is linked from its own words, not made again
+    # as an unknown name from "the"
+    (fight,) = by_trigger(run(text), trigger)
+    assert ids(fight.actors) == actors
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")

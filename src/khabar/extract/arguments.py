@@ -396,6 +396,8 @@ class Arguments:
             return []  # a place the model took for an organisation ("attack on Djibo") is no actor
         if token.ent_type_ in NAME_LABELS:
             words = _trim(next(e for e in self._ents if e.start <= token.i < e.end))
+            if any(t.i in self._by_token for t in words):
+                return []  # linked already, from its own words: not from "the" of "the X Force"
         elif _is_name(token) and not token.ent_type_ and not self.locator.is_place(token):
             words = _proper_run(token)
         else:
