@@ -67,6 +67,22 @@ def test_a_known_force_named_with_the_before_it_is_still_linked(text, trigger, a
     assert ids(fight.actors) == actors
 
 
+@pytest.mark.parametrize(
+    ("text", "trigger", "doer"),
+    [
+        ("The army accused Fano militias of shelling the market in Gondar on Monday.", "shelling", "fano"),
+        ("The government blamed Fano militias for attacking the convoy near Gondar.", "attacking", "fano"),
+        ("Fano militias retaliated against the army by shelling its base near Gondar.", "shelling", "fano"),
+        ("Fano militias denied shelling the market in Gondar.", "shelling", "fano"),
+        ("The ENDF denied firing first and accused Fano militias of shelling Gondar.", "shelling", "fano"),
+    ],
+)
+def test_the_doer_of_an_act_one_is_accused_of_is_the_accused(text, trigger, doer, run):
+    # "accused X of -ing", "blamed X for -ing": X did it; "by -ing" and no object: the subject did
+    (act,) = by_trigger(run(text), trigger)
+    assert ids(act.actors) == [doer]
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from resolve_fakes import article, mention, reporter
 
 from khabar.models import Mention, RoleClaim
@@ -349,6 +350,33 @@ def test_resolve_denying_involvement_is_not_denying_it_happened(kb, gz):
         start=100,
     )
     assert _run([strikes, denial], kb=kb, gz=gz).contradictions == []
+
+
+@pytest.mark.parametrize(
+    ("denied", "disputes_it_happened"),
+    [
+        ("The rebels denied firing first.", False),
+        ("The rebels denied starting the clashes.", False),
+        ("The rebels denied that any shelling took place.", True),
+    ],
+)
+def test_resolve_denying_who_started_it_is_not_denying_it_happened(denied, disputes_it_happened, kb, gz):
+    shelling = mention(
+        "a1",
+        "A",
+        "ASSAULT",
+        "Army artillery shelled rebel positions in Kandahar.",
+        trigger="shelled",
+        place="kandahar",
+        actors=("PAK",),
+        modality="attributed",
+        start=0,
+    )
+    denial = mention(
+        "a2", "A", "REJECT", denied, trigger="denied", actors=("TTP",), about_mention="a1", start=100
+    )
+    kinds = _kinds(_run([shelling, denial], kb=kb, gz=gz))
+    assert ("occurrence" in kinds) is disputes_it_happened
 
 
 def test_resolve_same_admission_at_two_venues(kb, gz):

@@ -197,6 +197,9 @@ class Arguments:
         if verb.dep_ in ("acl", "relcl"):
             return self.refs_at(head)
         if verb.dep_ == "pcomp" and head.head.pos_ in VERBS:
+            done_to = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+            if done_to is not None and head.lower_ in self.lexicon.object_control_preps:
+                return self.refs_at(done_to)  # "accused Indian troops of shelling": the troops shelled
             return self._verb_agents(head.head)
         return []
 

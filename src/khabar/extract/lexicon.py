@@ -74,6 +74,7 @@ class EventLexicon:
     answer_nouns: frozenset[str]
     attribution_verbs: frozenset[str]
     attribution_preps: frozenset[str]
+    object_control_preps: frozenset[str]
     irrealis_nouns: frozenset[str]
     pair_phrases: tuple[tuple[str, ...], ...]
     symmetric: frozenset[str]
@@ -136,6 +137,7 @@ def compile_lexicon(lex: Any, *, name: str = "lexicons/events.yaml") -> EventLex
         answer_nouns=words("answer_nouns"),
         attribution_verbs=words("attribution", "verbs"),
         attribution_preps=words("attribution", "preps"),
+        object_control_preps=words("object_control_preps"),
         irrealis_nouns=words("irrealis_nouns"),
         pair_phrases=tuple(tuple(t.lower_ for t in tokenizer(p)) for p in lex.get("pair_phrases", [])),
         symmetric=frozenset(lex.get("symmetric", [])),

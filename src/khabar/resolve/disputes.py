@@ -21,12 +21,14 @@ from khabar.resolve.sides import Resolved, Side, make, sides_text, speaker_name,
 
 
 def _about_responsibility(mention: Mention, event: Event, *, ctx: Context) -> bool:
-    """A statement about who did it: a responsibility cue near its trigger, or its speaker is the
-    side said to have done it."""
+    """A statement about who did it: a responsibility or initiation cue near its trigger ("denied
+    firing first" is about who started it, not whether it happened), or its speaker is the side
+    said to have done it."""
     _, window = ctx.near_trigger(mention)
     on = event.date.start
     perpetrator = any(ctx.compatible(s, a, on) for s in speakers(mention) for a in event.actors)
-    return bool(ctx.lex.responsibility.search(window)) or perpetrator
+    cued = ctx.lex.responsibility.search(window) or ctx.lex.initiation.search(window)
+    return bool(cued) or perpetrator
 
 
 def _refusals(item: Resolved, *, ctx: Context, explicit_only: bool = False) -> list[Mention]:
