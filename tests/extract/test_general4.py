@@ -83,6 +83,22 @@ def test_the_doer_of_an_act_one_is_accused_of_is_the_accused(text, trigger, doer
     assert ids(act.actors) == [doer]
 
 
+@pytest.mark.parametrize(
+    ("pair", "paired"),
+    [
+        ("Both sides", True),
+        ("The two countries", True),
+        ("Both warring parties", True),
+        ("The two exhausted sides", True),
+        ("Two aid agencies", False),
+    ],
+)
+def test_both_sides_of_an_agreement_are_the_last_two_named(pair, paired, run):
+    text = f"Government troops and RSF fighters clashed in El Fasher on Monday. {pair} agreed to a truce."
+    (truce,) = by_trigger(run(text), "truce")
+    assert (ids(truce.actors) == ["sdn-saf", "sdn-rsf"]) is paired
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")

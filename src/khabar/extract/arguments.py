@@ -35,6 +35,8 @@ from khabar.models import Actor, ActorRef
 
 __all__ = ["Arguments", "in_context", "unique_refs"]
 
+#: The words that make a plural noun a pair ("both sides", "the two countries").
+_PAIR_WORDS = frozenset({"both", "two"})
 VERBS = frozenset({"VERB", "AUX"})
 #: Named entities that may be actors the knowledge base does not know; an unknown GPE is a place.
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
@@ -176,11 +178,14 @@ class Arguments:
         return unique_refs(found)
 
     def pair_before(self, token: Token) -> bool:
-        """Whether the token's sentence speaks of "both sides" or "the two countries"."""
+        """Whether the token's sentence speaks of "both sides" or "the two countries", words
+        between or not ("the two nuclear-armed neighbours", "both warring parties")."""
         words = [t.lower_ for t in token.sent]
-        return any(
-            tuple(words[k : k + len(p)]) == p for p in self.lexicon.pair_phrases for k in range(len(words))
-        )
+        phrases = self.lexicon.pair_phrases
+        if any(tuple(words[k : k + len(p)]) == p for p in phrases for k in range(len(words))):
+            return True
+        nouns = {p[-1] for p in phrases if _PAIR_WORDS.intersection(p[:-1])}
+        return any(t.lower_ in nouns and _counted_as_pair(t) for t in token.sent)
 
     def _verb_agents(self, verb: Token) -> list[ActorRef]:
         if _is_passive(verb) or _is_reduced_passive(verb) or _is_headline_passive(verb):
@@ -613,6 +618,10 @@ def _instance_in_context(
 def _is_instance(actor: Actor, generic_id: str, kb: Knowledge) -> bool:
     own = kb.instance(actor.country, generic_id) if actor.country else None
     return own is not None and own.id == actor.id
+
+
+def _counted_as_pair(noun: Token) -> bool:
+    return any(c.lower_ in _PAIR_WORDS for c in noun.children if c.i < noun.i)
 
 
 def unique_refs(refs: Iterable[ActorRef]) -> list[ActorRef]:
