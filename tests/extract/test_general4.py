@@ -99,6 +99,28 @@ def test_both_sides_of_an_agreement_are_the_last_two_named(pair, paired, run):
     assert (ids(truce.actors) == ["sdn-saf", "sdn-rsf"]) is paired
 
 
+@pytest.mark.parametrize(
+    ("text", "trigger", "actors"),
+    [
+        (
+            "Indian and Pakistani troops fought along the Line of Control.",
+            "fought",
+            ["x-ind-military", "pak-military"],
+        ),
+        (
+            "Sudanese and Chadian police arrested smugglers in Adre.",
+            "arrested",
+            ["sdn-police", "x-tcd-police"],
+        ),
+        ("Russian and Ukrainian officials met in Istanbul.", "met", ["rus-government", "ukr-government"]),
+    ],
+)
+def test_two_demonyms_sharing_one_noun_are_two_forces(text, trigger, actors, run):
+    # "Indian and Pakistani troops": India's troops too, not India itself, and both are the subject
+    (act,) = by_trigger(run(text), trigger)
+    assert ids(act.actors) == actors
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")

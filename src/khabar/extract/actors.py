@@ -191,12 +191,18 @@ def _composed(
     """Hits joined into the most specific actor: owner + generic, then owner + title + person;
     generic nouns left alone only when they name someone (`_generic_noun`)."""
     paired: list[_Hit] = []
+    nouns: dict[int, str] = {}  # where a joined hit starts -> the generic actor its noun names
     for hit in hits:
         joined = _pair(doc, paired[-1], hit, kb=kb, new=new) if paired else None
         if joined:
+            nouns[joined.start] = hit.actor if kb.is_generic(hit.actor) else paired[-1].actor
             paired[-1] = joined
         else:
             paired.append(hit)
+    for i in range(1, len(paired)):
+        noun = nouns.get(paired[i].start) or kb.generic_of(paired[i].actor)
+        if noun and (shared := _sharing(doc, paired[i - 1], paired[i], noun, kb=kb, new=new)):
+            paired[i - 1] = shared
     titled = [
         _titled(doc, hit, paired[i + 1 :], kb=kb, tools=tools, on=on, new=new) or hit
         for i, hit in enumerate(paired)
@@ -223,6 +229,23 @@ def _pair(doc: Doc, first: _Hit, second: _Hit, *, kb: Knowledge, new: dict[str, 
     else:
         return None
     return _Hit(first.start, second.end, target) if target else None
+
+
+def _sharing(
+    doc: Doc, before: _Hit, hit: _Hit, noun: str, *, kb: Knowledge, new: dict[str, Actor]
+) -> _Hit | None:
+    """The actor a demonym names when it shares the next one's noun: "Indian" in "Indian and
+    Pakistani troops" is India's troops, not India. `noun`: the generic actor the noun names."""
+    gap = [t.lower_ for t in doc[before.end : hit.start]]
+    if gap not in (["and"], [","], ["or"]) or doc[hit.start].tag_ != "JJ":
+        return None
+    if any(t.tag_ != "JJ" for t in doc[before.start : before.end]):
+        return None
+    owner = kb.actor(before.actor)
+    if owner is None or owner.kind != "state" or not kb.is_generic(noun):
+        return None
+    target = _specialise(before.actor, noun, kb=kb, new=new)
+    return _Hit(before.start, before.end, target) if target else None
 
 
 def _specialise(owner_id: str, generic_id: str, *, kb: Knowledge, new: dict[str, Actor]) -> str | None:

@@ -171,11 +171,21 @@ class Arguments:
             kind = self.lexicon.coreference[token.lemma_.lower()]
             found = self._last_before(token.idx, lambda r: self.kind_of(r) == kind)
         else:
-            found = self._phrase_refs(token)
+            found = self._phrase_refs(token) + self._sharing_the_noun(token)
         for child in token.children:
             if child.dep_ == "conj":
                 found = found + self.refs_at(child)
         return unique_refs(found)
+
+    def _sharing_the_noun(self, head: Token) -> list[ActorRef]:
+        """The actor of an adjective joined to another that names the noun's owner: "Indian" in
+        "Indian and Pakistani troops" (the parser hangs "Pakistani" on "Indian", not on "troops")."""
+        return [
+            r
+            for c in head.children
+            if c.dep_ == "amod" and any(g.dep_ == "conj" and g.i in self._by_token for g in c.children)
+            for r in self._covering(c)
+        ]
 
     def pair_before(self, token: Token) -> bool:
         """Whether the token's sentence speaks of "both sides" or "the two countries", words

@@ -95,6 +95,12 @@ class Knowledge:
         entry = self._entries.get(actor_id)
         return bool(entry and entry.generic)
 
+    def generic_of(self, actor_id: str) -> str | None:
+        """The generic actor a country's own one is an instance of (Pakistan's army -> "military"),
+        if it declares one."""
+        entry = self._entries.get(actor_id)
+        return entry.instance_of[0] if entry and entry.instance_of else None
+
     def instance(self, country: str, generic_id: str) -> Actor | None:
         """A country's own actor for a generic one: ("PK", "police") -> Pakistan's police.
 
