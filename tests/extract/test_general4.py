@@ -121,6 +121,14 @@ def test_two_demonyms_sharing_one_noun_are_two_forces(text, trigger, actors, run
     assert ids(act.actors) == actors
 
 
+@pytest.mark.parametrize("place", ["Angoor Adda", "Ghulam Khan", "Torkham"])
+def test_a_crossing_two_countries_share_is_no_actor(place, run):
+    found = run(f"Afghan and Pakistani forces exchanged fire at the {place} crossing on Sunday.")
+    (fight,) = by_trigger(found, "exchanged fire")
+    assert place not in [r.text for r in fight.actors + fight.recipients]
+    assert place not in [a.name for a in found.actors]
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")

@@ -142,12 +142,16 @@ def _not_places(
     refs: Sequence[ActorRef], new_actors: dict[str, Actor], gazetteer: Gazetteer, countries: Sequence[str]
 ) -> list[ActorRef]:
     """Refs without the names the model took for organisations that are places of the countries the
-    article is about ("jihadist attack on Djibo" in a report on Burkina Faso)."""
+    article is about ("jihadist attack on Djibo" in a report on Burkina Faso), border crossings
+    shared with another country among them ("fire at the Torkham crossing")."""
     return [
         r
         for r in refs
         if r.actor not in new_actors
-        or not any(p.country in countries for p in gazetteer.candidates(r.text, countries=countries))
+        or not any(
+            set(gazetteer.countries_of(p.id)) & set(countries)
+            for p in gazetteer.candidates(r.text, countries=countries)
+        )
     ]
 
 
