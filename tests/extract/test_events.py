@@ -253,3 +253,18 @@ def test_events_risk_of_an_event_is_no_event(nlp, lexicon):
     found = triggers(nlp, lexicon, "Diplomats warned of the risk of attacks on shipping in the Red Sea.")
     assert [t.type for t in found] == ["STATEMENT"]
     assert triggers(nlp, lexicon, "Fears of a wider war grew in Beirut.") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "assault"),
+    [
+        ("Soldiers neutralised four gunmen near Diffa on Sunday.", True),
+        ("The army said it had neutralized a rebel commander in Beni.", True),
+        ("Police neutralised the threat within minutes.", False),
+        ("Engineers neutralized an explosive device on the Goma road.", False),
+    ],
+)
+def test_events_neutralised_people_were_attacked_a_neutralised_bomb_was_not(text, assault, nlp, lexicon):
+    found = [t.type for t in triggers(nlp, lexicon, text) if t.root.lemma_ in ("neutralise", "neutralize")]
+    assert found == (["ASSAULT"] if assault else [])

@@ -129,6 +129,13 @@ def test_a_crossing_two_countries_share_is_no_actor(place, run):
     assert place not in [a.name for a in found.actors]
 
 
+def test_gendarmes_are_the_police_of_the_country_reported_on(run):
+    (attack,) = by_trigger(
+        run("Gunmen killed three gendarmes at a checkpoint near Kaya on Monday."), "killed"
+    )
+    assert ids(attack.recipients) == ["bfa-police"]  # Kaya is in Burkina Faso
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")
