@@ -136,6 +136,20 @@ def test_gendarmes_are_the_police_of_the_country_reported_on(run):
     assert ids(attack.recipients) == ["bfa-police"]  # Kaya is in Burkina Faso
 
 
+@pytest.mark.parametrize(
+    ("text", "civilians"),
+    [
+        ("A shell hit a house in Degwar on Monday, killing a woman, her son and a neighbour.", True),
+        ("A mortar round killed a farmer near Kotli on Monday.", True),
+        ("A roadside bomb killed a guard and a driver near Kotli on Monday.", False),
+        ("A roadside bomb killed a soldier and his driver near Kotli on Monday.", False),
+    ],
+)
+def test_victims_told_one_by_one_are_civilians_unless_one_may_be_a_combatant(text, civilians, run):
+    (attack,) = [m for m in run(text).mentions if m.type == "ASSAULT"]
+    assert attack.recipients and ("civilians" in ids(attack.recipients)) is civilians
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")

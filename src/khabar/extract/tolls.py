@@ -108,6 +108,9 @@ class _Cues:
     joined: frozenset[Phrase]
     persons: frozenset[str]
     single: frozenset[str]
+    #: persons who may be combatants or officials; listed victims with none of them are civilians
+    not_civilian: frozenset[str]
+    civilian_actor: str | None
     #: cue words that may have persons as object or subject ("killing a woman", "a man died")
     person_verbs: frozenset[str]
     #: words other than digits and number words a number phrase may start with (modifiers, vague
@@ -398,7 +401,7 @@ def _persons(tokens: Sequence[Token], words: Sequence[str], cues: _Cues) -> list
             singles = [unique[i] for i in sorted(unique)]
             # "killed two civilians, among them a farmer": the farmer is one of the two
             if singles and all(_one_person(m, cues) and not _among(m, cues) for m in singles):
-                found.append(_listed(kind, verb, singles))
+                found.append(_listed(kind, verb, singles, cues))
     return found
 
 
@@ -443,9 +446,10 @@ def _one_person(noun: Token, cues: _Cues) -> bool:
     return noun.tag_ == "NN" and introduced and noun.lower_ in cues.persons
 
 
-def _listed(kind: Kind, verb: Token, persons: Sequence[Token]) -> Casualty:
+def _listed(kind: Kind, verb: Token, persons: Sequence[Token], cues: _Cues) -> Casualty:
     """The persons as one count; its text runs from the first to the last person, with the verb
-    when it is next to them ("killing a woman ...", "a man was killed")."""
+    when it is next to them ("killing a woman ...", "a man was killed"); civilians when none of
+    them may be a combatant or an official."""
     first, last = persons[0].left_edge, persons[-1].right_edge
     start, end = first.idx, last.idx + len(last)
     if verb.i == first.i - 1:
@@ -453,7 +457,12 @@ def _listed(kind: Kind, verb: Token, persons: Sequence[Token]) -> Casualty:
     elif 0 < verb.i - last.i <= MAX_GAP:
         end = verb.idx + len(verb)
     text, n = doc_text(verb.doc), len(persons)
-    victims = ActorRef(text=text[first.idx : last.idx + len(last)], span=(first.idx, last.idx + len(last)))
+    civilians = not any(p.lower_ in cues.not_civilian for p in persons)
+    victims = ActorRef(
+        text=text[first.idx : last.idx + len(last)],
+        actor=cues.civilian_actor if civilians else None,
+        span=(first.idx, last.idx + len(last)),
+    )
     return Casualty(kind, Toll(n, n, n, text[start:end], (start, end)), victims)
 
 
@@ -577,6 +586,8 @@ def _cues() -> _Cues:
         joined=_phrases(lex["joined_counts"]) | {(",",)},
         persons=frozenset(w.lower() for w in lex["persons"]["nouns"]),
         single=frozenset(w.lower() for w in lex["persons"]["determiners"]),
+        not_civilian=frozenset(w.lower() for w in lex["persons"].get("not_civilian", [])),
+        civilian_actor=lex["persons"].get("civilian_actor"),
         person_verbs=frozenset(
             p[0] for t in by_kind.values() for k in ("before", "after") for p in t[k] if len(p) == 1
         ),
