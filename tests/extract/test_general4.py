@@ -150,6 +150,18 @@ def test_victims_told_one_by_one_are_civilians_unless_one_may_be_a_combatant(tex
     assert attack.recipients and ("civilians" in ids(attack.recipients)) is civilians
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya's foreign ministry lodged a formal protest on Tuesday.",
+        "Kenya's foreign ministry summoned the Somali ambassador in Nairobi to lodge a protest on Tuesday.",
+    ],
+)
+def test_who_lodges_a_protest_protests(text, run):
+    (protest,) = [m for m in run(text).mentions if m.type == "PROTEST"]
+    assert [r.text for r in protest.actors] == ["Kenya's foreign ministry"]
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")
