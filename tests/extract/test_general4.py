@@ -162,6 +162,18 @@ def test_who_lodges_a_protest_protests(text, run):
     assert [r.text for r in protest.actors] == ["Kenya's foreign ministry"]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "actor"),
+    [
+        ("Al-Shabaab announced a blockade of Baidoa on Monday.", "COERCE", "al-shabaab"),
+        ("Hamas announced a ceasefire on Friday.", "AGREE", "hamas"),
+    ],
+)
+def test_who_announces_a_blockade_or_a_ceasefire_imposes_it(text, kind, actor, run):
+    (act,) = [m for m in run(text).mentions if m.type == kind]
+    assert ids(act.actors) == [actor]
+
+
 def test_a_demonym_before_an_attack_noun_names_the_attacker(run):
     text = "Ukrainian soldiers beat back Russian assaults near Kupiansk on Thursday, the army said."
     (assaults,) = by_trigger(run(text), "assaults")
