@@ -5,6 +5,7 @@ test."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 
@@ -14,19 +15,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def run(nlp):
-    from khabar.extract import extract
-    from khabar.knowledge import load_knowledge
-    from khabar.knowledge.gazetteer import load_gazetteer
-    from khabar.models import Article
-
-    kb, gazetteer = load_knowledge(), load_gazetteer()
-
-    def run(text: str) -> Extraction:
-        article = Article(id="a1", source="a1.txt", text=text, published=date(2025, 6, 6))
-        return extract(article, nlp(text), kb=kb, gazetteer=gazetteer)
-
-    return run
+def run(read_article):
+    return partial(read_article, published=date(2025, 6, 6))
 
 
 def quoted(extraction: Extraction, starts: str) -> Mention:
