@@ -86,8 +86,7 @@ def _key(name: str, inputs: Sequence[Path], packages: Sequence[str]) -> str:
         digest.update(part.encode() + b"\0")
     for package in packages:
         digest.update(f"{package}=={metadata.version(package)}\0".encode())
-    for path in inputs:
-        digest.update(_file_hash(path).encode() + b"\0")
+    digest.update(_files_hash(inputs).encode())
     return digest.hexdigest()[:24]
 
 
@@ -95,10 +94,6 @@ def _key(name: str, inputs: Sequence[Path], packages: Sequence[str]) -> str:
 def _source_hash() -> str:
     """khabar's own source: a change to any module may change what a cached value holds."""
     return _files_hash(sorted(Path(khabar.__file__).parent.rglob("*.py")))
-
-
-def _file_hash(path: Path) -> str:
-    return _files_hash([path])
 
 
 def _files_hash(paths: Iterable[Path]) -> str:
